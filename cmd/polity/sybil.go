@@ -1,0 +1,7 @@
+package main
+
+// runSybil is not implemented yet.
+func runSybil(e *env, args []string) int {
+	errorf(e, "polity sybil is not available in this build yet")
+	return exitUsage
+}

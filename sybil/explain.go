@@ -2,6 +2,7 @@ package sybil
 
 import (
 	"cmp"
+	"math"
 	"slices"
 )
 
@@ -96,4 +97,106 @@ func Scores(exps []Explanation) map[string]float64 {
 		m[e.Subject] = e.Score
 	}
 	return m
+}
+
+// Defaults for [PriorConfig].
+const (
+	// DefaultPriorScale is the contribution score that gives half of the
+	// full contribution evidence when PriorConfig.ContributionScale is
+	// zero: about what one fully trusted attester at DefaultAttesterCap
+	// gives under the default square-root curve.
+	DefaultPriorScale = 3.0
+
+	// DefaultMaxPrior is the prior given to the strongest evidence when
+	// PriorConfig.MaxPrior is zero. It stays below 1 so off-graph evidence
+	// never settles a node's label on its own.
+	DefaultMaxPrior = 0.75
+)
+
+// PriorConfig tunes [Priors]. A nil pointer uses the defaults.
+type PriorConfig struct {
+	// ContributionScale is the contribution score that counts as half the
+	// full evidence; zero means DefaultPriorScale.
+	ContributionScale float64
+
+	// MaxPrior is the prior of a node with full evidence, in (0.5, 1];
+	// zero means DefaultMaxPrior.
+	MaxPrior float64
+}
+
+// Priors turns contribution scores (from [ScoreContributions]) and stamp
+// scores (from [ScoreStamps]) into per-node priors for the graph methods:
+// the probability, from off-graph evidence, that a node is honest, as
+// [RankOptions.Priors] expects.
+//
+// Each kind of evidence gives a strength in [0,1]: a contribution score s
+// gives s/(s+ContributionScale), a stamp score gives score/threshold capped
+// at 1 (so a holder at the humanity threshold has full stamp strength).
+// The two combine as independent evidence, 1 − (1−a)(1−b), and the prior is
+// 0.5 + (MaxPrior − 0.5) × strength. So no evidence is the neutral 0.5 and
+// absence of stamps or contributions never counts against a node.
+//
+// The map has one entry per subject of either input. Invalid config values
+// fall back to the defaults. Use [NodePriors] to lay it out per node.
+func Priors(contributions []Explanation, stamps []StampScore, cfg *PriorConfig) map[string]float64 {
+	scale, top := DefaultPriorScale, DefaultMaxPrior
+	if cfg != nil {
+		if cfg.ContributionScale > 0 && !math.IsInf(cfg.ContributionScale, 1) {
+			scale = cfg.ContributionScale
+		}
+		if cfg.MaxPrior > 0.5 && cfg.MaxPrior <= 1 {
+			top = cfg.MaxPrior
+		}
+	}
+	miss := make(map[string]float64) // 1 − strength, multiplied per evidence
+	for _, e := range contributions {
+		var a float64
+		switch s := e.Score; {
+		case math.IsInf(s, 1):
+			a = 1
+		case s > 0:
+			a = s / (s + scale)
+		}
+		m, ok := miss[e.Subject]
+		if !ok {
+			m = 1
+		}
+		miss[e.Subject] = m * (1 - a)
+	}
+	for _, st := range stamps {
+		var a float64
+		switch {
+		case st.Threshold > 0 && st.Score > 0:
+			a = min(1, st.Score/st.Threshold)
+		case st.Threshold == 0 && st.Score > 0:
+			a = 1
+		}
+		m, ok := miss[st.Subject]
+		if !ok {
+			m = 1
+		}
+		miss[st.Subject] = m * (1 - a)
+	}
+	out := make(map[string]float64, len(miss))
+	for id, m := range miss {
+		out[id] = 0.5 + (top-0.5)*(1-m)
+	}
+	return out
+}
+
+// NodePriors lays priors out per node of g, as [RankOptions.Priors]
+// expects: entry i is priors[g.ID(i)], or NaN (no evidence) when absent.
+func NodePriors(g *Graph, priors map[string]float64) []float64 {
+	if g == nil {
+		return nil
+	}
+	out := make([]float64, g.Len())
+	for i := range out {
+		p, ok := priors[g.ID(i)]
+		if !ok {
+			p = math.NaN()
+		}
+		out[i] = p
+	}
+	return out
 }

@@ -1,0 +1,160 @@
+package dataintegrity
+
+import (
+	"context"
+	"crypto/sha256"
+	"crypto/sha512"
+	"errors"
+	"fmt"
+
+	"github.com/polity-id/polity/did"
+	"github.com/polity-id/polity/internal/canon"
+	"github.com/polity-id/polity/internal/jsonld"
+	"github.com/polity-id/polity/internal/vcerr"
+)
+
+// suite describes one cryptosuite (or the legacy Ed25519Signature2020 type).
+type suite struct {
+	name      string // cryptosuite name, or the proof type for the legacy suite
+	proofType string
+	rdfc      bool // RDFC-1.0 (true) or JCS (false)
+	ecdsa     bool // P-256/P-384 (true) or Ed25519 (false)
+}
+
+var (
+	suiteEdDSARDFC = &suite{EdDSARDFC2022, TypeDataIntegrityProof, true, false}
+	suiteEdDSAJCS  = &suite{EdDSAJCS2022, TypeDataIntegrityProof, false, false}
+	suiteECDSARDFC = &suite{ECDSARDFC2019, TypeDataIntegrityProof, true, true}
+	suiteECDSAJCS  = &suite{ECDSAJCS2019, TypeDataIntegrityProof, false, true}
+	suiteEd2020    = &suite{Ed25519Signature2020, Ed25519Signature2020, true, false}
+)
+
+// ContextEd25519Signature2020 is the context that defines Ed25519Signature2020.
+const ContextEd25519Signature2020 = "https://w3id.org/security/suites/ed25519-2020/v1"
+
+// suiteByName maps an Options.Cryptosuite value to its suite.
+func suiteByName(name string) *suite {
+	switch name {
+	case EdDSARDFC2022:
+		return suiteEdDSARDFC
+	case EdDSAJCS2022:
+		return suiteEdDSAJCS
+	case ECDSARDFC2019:
+		return suiteECDSARDFC
+	case ECDSAJCS2019:
+		return suiteECDSAJCS
+	case Ed25519Signature2020:
+		return suiteEd2020
+	}
+	return nil
+}
+
+// suiteFor returns the suite of a proof's type and cryptosuite.
+func suiteFor(typ, cryptosuite string) (*suite, error) {
+	switch typ {
+	case TypeDataIntegrityProof:
+		if s := suiteByName(cryptosuite); s != nil && s != suiteEd2020 {
+			return s, nil
+		}
+		return nil, fmt.Errorf("%w: cryptosuite %q", vcerr.ErrUnsupportedSuite, clip(cryptosuite))
+	case Ed25519Signature2020:
+		return suiteEd2020, nil
+	}
+	return nil, fmt.Errorf("%w: proof type %q", vcerr.ErrUnsupportedSuite, clip(typ))
+}
+
+// fits reports whether keys of type t can sign for s.
+func (s *suite) fits(t did.KeyType) bool {
+	if s.ecdsa {
+		return t == did.KeyP256 || t == did.KeyP384
+	}
+	return t == did.KeyEd25519
+}
+
+// hashSize is the size of each of the two hashes for key type t.
+func hashSize(t did.KeyType) int {
+	if t == did.KeyP384 {
+		return sha512.Size384
+	}
+	return sha256.Size
+}
+
+func appendHash(dst []byte, t did.KeyType, data []byte) []byte {
+	if t == did.KeyP384 {
+		h := sha512.Sum384(data)
+		return append(dst, h[:]...)
+	}
+	h := sha256.Sum256(data)
+	return append(dst, h[:]...)
+}
+
+// canonical returns the canonical form of a JSON-LD document (decoded JSON) for s:
+// RDFC-1.0 N-Quads, or JCS after checking the document's contexts in safe mode.
+//
+// With checked set, a JCS suite skips the context check: the caller has already
+// processed a document that contains this one (Verify checks the secured document
+// once, proofs included).
+func (s *suite) canonical(ctx context.Context, p *jsonld.Processor, doc map[string]any, checked bool) ([]byte, error) {
+	if !s.rdfc && checked {
+		return jcsValue(doc)
+	}
+	quads, err := p.ToRDF(ctx, doc)
+	if err != nil {
+		return nil, jsonldError(err)
+	}
+	if !s.rdfc {
+		return jcsValue(doc)
+	}
+	res, err := canon.CanonicalizeContext(ctx, quads, nil)
+	if err != nil {
+		if ctx.Err() != nil {
+			return nil, err
+		}
+		return nil, fmt.Errorf("%w: %w", vcerr.ErrMalformed, err)
+	}
+	return res.Canonical, nil
+}
+
+func jcsValue(doc map[string]any) ([]byte, error) {
+	b, err := canon.JCSValue(doc)
+	if err != nil {
+		return nil, fmt.Errorf("%w: %w", vcerr.ErrMalformed, err)
+	}
+	return b, nil
+}
+
+// hashData computes hash(canonical proof config) || hash(canonical document), the
+// data that is signed.
+func (s *suite) hashData(ctx context.Context, p *jsonld.Processor, t did.KeyType, config, doc map[string]any, checked bool) ([]byte, error) {
+	cc, err := s.canonical(ctx, p, config, checked)
+	if err != nil {
+		return nil, fmt.Errorf("proof configuration: %w", err)
+	}
+	dc, err := s.canonical(ctx, p, doc, checked)
+	if err != nil {
+		return nil, fmt.Errorf("document: %w", err)
+	}
+	out := make([]byte, 0, 2*hashSize(t))
+	out = appendHash(out, t, cc)
+	return appendHash(out, t, dc), nil
+}
+
+// jsonldError maps a JSON-LD processing error to the shared kinds.
+func jsonldError(err error) error {
+	switch {
+	case errors.Is(err, context.Canceled), errors.Is(err, context.DeadlineExceeded):
+		return err
+	case errors.Is(err, jsonld.ErrUnknownContext):
+		return fmt.Errorf("%w: %w", vcerr.ErrUnknownContext, err)
+	}
+	return fmt.Errorf("%w: %w", vcerr.ErrMalformed, err)
+}
+
+// clip shortens attacker-controlled strings quoted in errors.
+func clip(s string) string {
+	const max = 64
+	if len(s) > max {
+		return s[:max] + "..."
+	}
+	return s
+}

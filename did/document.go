@@ -190,12 +190,18 @@ func (vm *VerificationMethod) PublicKey() (*PublicKey, error) {
 		if want == "" {
 			return nil, fmt.Errorf("%w: publicKeyBase58 with method type %q", ErrUnsupportedKeyType, truncate(vm.Type, 60))
 		}
+		if k = cachedKey(encBase58, want, vm.PublicKeyBase58, ""); k != nil {
+			break
+		}
 		var raw []byte
 		raw, err = multi.DecodeRawBase58(vm.PublicKeyBase58, 256)
 		if err != nil {
 			return nil, fmt.Errorf("%w: publicKeyBase58: %v", ErrInvalidKey, err)
 		}
-		k, err = NewPublicKey(want, raw)
+		k, err = newPublicKey(want, raw)
+		if err == nil {
+			cacheKey(keyCacheKey{enc: encBase58, typ: want, a: vm.PublicKeyBase58}, k)
+		}
 	}
 	if err != nil {
 		return nil, fmt.Errorf("method %q: %w", truncate(vm.ID, 200), err)

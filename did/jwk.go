@@ -89,8 +89,15 @@ func (k *PrivateKey) JWK() JWK {
 // match a supported key; "alg", when present, must fit the key. Private members ("d",
 // RSA factors, "k") give [ErrInvalidKey], as do mismatched kty/crv, wrong lengths and
 // points not on the curve. RSA, P-521, Ed448 and other curves give
-// [ErrUnsupportedKeyType]. Unknown members are ignored.
+// [ErrUnsupportedKeyType]. Unknown members are ignored. Parsed keys are cached (see
+// [NewPublicKey]).
 func ParsePublicJWK(data []byte) (*PublicKey, error) {
+	cacheable := len(data) <= maxCachedJWKJSON
+	if cacheable {
+		if k := cachedKeyBytes(encJWKJSON, "", data); k != nil {
+			return k, nil
+		}
+	}
 	j, err := decodeJWK(data)
 	if err != nil {
 		return nil, err
@@ -98,7 +105,11 @@ func ParsePublicJWK(data []byte) (*PublicKey, error) {
 	if j.D != "" {
 		return nil, fmt.Errorf("%w: JWK has private member \"d\" where a public key was expected", ErrInvalidKey)
 	}
-	return j.PublicKey()
+	k, err := j.PublicKey()
+	if err == nil && cacheable {
+		cacheKey(keyCacheKey{enc: encJWKJSON, a: string(data)}, k)
+	}
+	return k, err
 }
 
 // ParsePrivateJWK parses a private JWK (with "d"), checking that the public members, if
@@ -192,6 +203,18 @@ func (j JWK) PublicKey() (*PublicKey, error) {
 	if j.Alg != "" && !algFits(t, j.Alg) {
 		return nil, fmt.Errorf("%w: JWK alg %q does not fit a %s key", ErrInvalidKey, truncate(j.Alg, 16), t)
 	}
+	// The key depends on kty and crv (through t), x and y only.
+	if k := cachedKey(encJWK, t, j.X, j.Y); k != nil {
+		return k, nil
+	}
+	k, err := j.publicKey(t)
+	if err == nil {
+		cacheKey(keyCacheKey{enc: encJWK, typ: t, a: j.X, b: j.Y}, k)
+	}
+	return k, err
+}
+
+func (j JWK) publicKey(t KeyType) (*PublicKey, error) {
 	size := t.privateSize()
 	x, err := multi.DecodeRawBase64URL(j.X, 2*size)
 	if err != nil || len(x) != size {
@@ -201,7 +224,7 @@ func (j JWK) PublicKey() (*PublicKey, error) {
 		if j.Y != "" {
 			return nil, fmt.Errorf("%w: OKP JWK has a \"y\" member", ErrInvalidKey)
 		}
-		return NewPublicKey(t, x)
+		return newPublicKey(t, x)
 	}
 	y, err := multi.DecodeRawBase64URL(j.Y, 2*size)
 	if err != nil || len(y) != size {
@@ -209,7 +232,7 @@ func (j JWK) PublicKey() (*PublicKey, error) {
 	}
 	u := make([]byte, 0, 1+2*size)
 	u = append(append(append(u, 4), x...), y...)
-	return NewPublicKey(t, u)
+	return newPublicKey(t, u)
 }
 
 // PrivateKey returns the private key the JWK describes; "d" is required and the public

@@ -1,6 +1,7 @@
 package did
 
 import (
+	"bytes"
 	"crypto"
 	"crypto/ecdh"
 	"crypto/ecdsa"
@@ -140,8 +141,27 @@ type PublicKey struct {
 // NewPublicKey builds a public key from its raw bytes: 32 bytes for Ed25519 and X25519,
 // SEC1 compressed (33/49 bytes) or uncompressed (65/97 bytes) points for the EC types.
 // Invalid encodings and points not on the curve give [ErrInvalidKey]; an unknown type
-// gives [ErrUnsupportedKeyType].
+// gives [ErrUnsupportedKeyType]. Parsed keys are cached, so parsing a key seen
+// recently is cheap; the result may be shared with other callers, which is safe since
+// a PublicKey never changes.
 func NewPublicKey(t KeyType, raw []byte) (*PublicKey, error) {
+	if t == KeyX25519 || len(raw) > maxRawPublicKey {
+		return newPublicKey(t, raw) // X25519 keys need no checks; oversize ones are invalid
+	}
+	if k := cachedKeyBytes(encRaw, t, raw); k != nil {
+		return k, nil
+	}
+	k, err := newPublicKey(t, raw)
+	if err == nil {
+		cacheKey(keyCacheKey{enc: encRaw, typ: t, a: string(raw)}, k)
+	}
+	return k, err
+}
+
+// maxRawPublicKey is the longest raw public key NewPublicKey accepts (uncompressed P-384).
+const maxRawPublicKey = 97
+
+func newPublicKey(t KeyType, raw []byte) (*PublicKey, error) {
 	switch t {
 	case KeyEd25519:
 		if len(raw) != ed25519.PublicKeySize {
@@ -231,15 +251,17 @@ func (k *PublicKey) Algorithm() string { return k.typ.Algorithm() }
 
 // CryptoPublicKey returns the standard-library or secp256k1 form of the key:
 // ed25519.PublicKey, *ecdsa.PublicKey (P-256, P-384), *secp256k1.PublicKey or
-// *ecdh.PublicKey (X25519). The caller must not modify it.
+// *ecdh.PublicKey (X25519). The result is a fresh copy (*ecdh.PublicKey is immutable),
+// so changing it does not change k.
 func (k *PublicKey) CryptoPublicKey() crypto.PublicKey {
 	switch k.typ {
 	case KeyEd25519:
-		return k.ed
+		return ed25519.PublicKey(bytes.Clone(k.ed))
 	case KeyP256, KeyP384:
-		return k.ec
+		return &ecdsa.PublicKey{Curve: k.ec.Curve, X: new(big.Int).Set(k.ec.X), Y: new(big.Int).Set(k.ec.Y)}
 	case KeySecp256k1:
-		return k.k1
+		c := *k.k1
+		return &c
 	case KeyX25519:
 		return k.x
 	}
@@ -279,22 +301,65 @@ func (k *PublicKey) Verify(msg, sig []byte) error {
 	switch k.typ {
 	case KeyEd25519:
 		ok = ed25519.Verify(k.ed, msg, sig)
-	case KeyP256, KeyP384:
-		half := size / 2
-		r := new(big.Int).SetBytes(sig[:half])
-		s := new(big.Int).SetBytes(sig[half:])
-		ok = ecdsa.Verify(k.ec, k.typ.hash(msg), r, s)
+	case KeyP256:
+		h := sha256.Sum256(msg)
+		ok = verifyP1363(k.ec, h[:], sig)
+	case KeyP384:
+		h := sha512.Sum384(msg)
+		ok = verifyP1363(k.ec, h[:], sig)
 	case KeySecp256k1:
 		var r, s secp256k1.ModNScalar
 		if r.SetByteSlice(sig[:32]) || s.SetByteSlice(sig[32:]) || r.IsZero() || s.IsZero() {
 			break
 		}
-		ok = k1ecdsa.NewSignature(&r, &s).Verify(k.typ.hash(msg), k.k1)
+		h := sha256.Sum256(msg)
+		ok = k1ecdsa.NewSignature(&r, &s).Verify(h[:], k.k1)
 	}
 	if !ok {
 		return fmt.Errorf("%w: %s signature does not verify", ErrInvalidSignature, k.typ)
 	}
 	return nil
+}
+
+// verifyP1363 checks an r||s ECDSA signature (each half the size of the curve order) by
+// re-encoding it as the ASN.1 DER that ecdsa.VerifyASN1 reads, on the stack: cheaper
+// than building the two big.Ints ecdsa.Verify takes (which encodes them to DER too).
+// r = 0 or s = 0 never verifies.
+func verifyP1363(pub *ecdsa.PublicKey, hash, sig []byte) bool {
+	var buf [p1363MaxDER]byte
+	der, ok := p1363ToDER(buf[:0], sig)
+	return ok && ecdsa.VerifyASN1(pub, hash, der)
+}
+
+// p1363MaxDER is the longest DER p1363ToDER writes: a SEQUENCE of two INTEGERs of up
+// to 48 bytes, each with a 0x00 pad.
+const p1363MaxDER = 2 + 2*(2+1+48)
+
+// p1363ToDER appends the DER ECDSA-Sig-Value (RFC 3279 §2.2.3) of the r||s signature
+// sig to dst. ok is false when a half is longer than 48 bytes or zero.
+func p1363ToDER(dst, sig []byte) (der []byte, ok bool) {
+	half := len(sig) / 2
+	if half > 48 {
+		return nil, false
+	}
+	start := len(dst)
+	der = append(dst, 0x30, 0)
+	for _, n := range [2][]byte{sig[:half], sig[half:]} {
+		for len(n) > 0 && n[0] == 0 {
+			n = n[1:]
+		}
+		if len(n) == 0 {
+			return nil, false
+		}
+		pad := int(n[0] >> 7) // a set top bit would read as negative
+		der = append(der, 0x02, byte(pad+len(n)))
+		if pad == 1 {
+			der = append(der, 0)
+		}
+		der = append(der, n...)
+	}
+	der[start+1] = byte(len(der) - start - 2) // at most 102: short-form length
+	return der, true
 }
 
 // PrivateKey is a private key of one of the supported [KeyType]s. Its String method and

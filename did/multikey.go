@@ -45,13 +45,26 @@ func (k *PublicKey) Multikey() string {
 // ParseMultikey parses a Multikey public key ("z6Mk...", "zDn...", ...). Unknown or
 // unsupported multicodecs (RSA, P-521, BLS12-381, ...) give [ErrUnsupportedKeyType];
 // bad encodings, lengths, points and private-key codecs give [ErrInvalidKey].
+// Parsed keys are cached (see [NewPublicKey]).
 func ParseMultikey(s string) (*PublicKey, error) {
+	if k := cachedKey(encMultikey, "", s, ""); k != nil {
+		return k, nil
+	}
+	k, err := parseMultikey(s)
+	if err == nil {
+		cacheKey(keyCacheKey{enc: encMultikey, a: s}, k)
+	}
+	return k, err
+}
+
+// parseMultikey is ParseMultikey without the cache.
+func parseMultikey(s string) (*PublicKey, error) {
 	code, raw, err := decodeMultikey(s)
 	if err != nil {
 		return nil, err
 	}
 	if t, ok := typeOfCodec(pubCodec, code); ok {
-		return NewPublicKey(t, raw)
+		return newPublicKey(t, raw)
 	}
 	if _, ok := typeOfCodec(privCodec, code); ok {
 		return nil, fmt.Errorf("%w: Multikey holds a private key where a public key was expected", ErrInvalidKey)

@@ -117,59 +117,158 @@ func (g *Graph) weight(k int64) float64 {
 }
 
 // csrInput is the raw material of a graph: edges between node indices in
-// input order, with optional weights.
+// input order, with optional weights, either as src/dst arrays or as
+// segments of interleaved pairs (the edge list reader's form).
 type csrInput struct {
 	n        int
 	src, dst []uint32
 	w        []float32 // nil: all 1
+	segs     []edgeSeg // used when src is empty
 }
 
-// buildCSR turns an edge array into a symmetric CSR graph with sorted,
-// merged rows. Self loops are dropped. The result does not depend on the
-// number of CPUs. It does not set ids.
+// edgeSeg is a run of edges in input order: pairs holds u0, v0, u1, v1, ...
+// and w one weight per edge, or nil when every weight is 1.
+type edgeSeg struct {
+	pairs []uint32
+	w     []float32
+}
+
+// edgePiece is a range [lo, hi) of the edges of one segment.
+type edgePiece struct{ seg, lo, hi int }
+
+// pieceEdges caps the edges of one piece of work when building a graph.
+const pieceEdges = 1 << 18
+
+// splitPieces cuts the segments into pieces of at most pieceEdges edges and
+// groups consecutive pieces into at most groups runs of about equal size.
+func splitPieces(segs []edgeSeg, groups int) [][]edgePiece {
+	var pieces []edgePiece
+	total := 0
+	for s, seg := range segs {
+		m := len(seg.pairs) / 2
+		total += m
+		for lo := 0; lo < m; lo += pieceEdges {
+			pieces = append(pieces, edgePiece{s, lo, min(m, lo+pieceEdges)})
+		}
+	}
+	groups = max(1, min(groups, len(pieces)))
+	out := make([][]edgePiece, 0, groups)
+	done, start := 0, 0
+	for i, p := range pieces {
+		done += p.hi - p.lo
+		if done*groups >= total*(len(out)+1) || i == len(pieces)-1 {
+			out = append(out, pieces[start:i+1])
+			start = i + 1
+		}
+	}
+	return out
+}
+
+// buildCSR turns edges into a symmetric CSR graph with sorted, merged
+// rows. Self loops are dropped. Edges are counted and placed in parallel
+// over consecutive runs of the input, each run filling its rows after the
+// runs before it, so every row holds its entries in input order whatever
+// the number of CPUs; rows are then sorted (by neighbor and, for weighted
+// graphs, weight bits), so parallel edges are summed in a fixed order and
+// the result does not depend on the number of CPUs. It does not set ids.
 func buildCSR(in csrInput) *Graph {
 	n := in.n
+	segs := in.segs
+	if len(in.src) > 0 {
+		pairs := make([]uint32, 2*len(in.src))
+		for e := range in.src {
+			pairs[2*e], pairs[2*e+1] = in.src[e], in.dst[e]
+		}
+		segs = []edgeSeg{{pairs: pairs, w: in.w}}
+	}
 	g := &Graph{off: make([]int64, n+1), deg: make([]float64, n)}
-	// Count degrees.
-	cnt := g.off[1:]
-	for e := range in.src {
-		u, v := in.src[e], in.dst[e]
-		if u == v {
-			continue
+	weighted := in.w != nil
+	total := 0
+	for _, s := range segs {
+		weighted = weighted || s.w != nil
+		total += len(s.pairs) / 2
+	}
+	workers := runtime.GOMAXPROCS(0)
+	if total < 1<<16 {
+		workers = 1
+	}
+	groups := splitPieces(segs, min(workers, 8))
+	// Count each node's entries per group.
+	cnt := make([][]uint32, len(groups))
+	parallelChunks(len(groups), func(c int) {
+		k := make([]uint32, n)
+		for _, p := range groups[c] {
+			pairs := segs[p.seg].pairs[2*p.lo : 2*p.hi]
+			for e := 0; e+1 < len(pairs); e += 2 {
+				u, v := pairs[e], pairs[e+1]
+				if u != v {
+					k[u]++
+					k[v]++
+				}
+			}
 		}
-		cnt[u]++
-		cnt[v]++
-	}
-	var total int64
-	for i := range cnt {
-		c := cnt[i]
-		cnt[i] = total
-		total += c
-	}
-	// cnt[i] now holds the start of row i and becomes its fill cursor;
-	// after the fill loop it holds the end of row i, i.e. off[i+1].
-	g.adj = make([]uint32, total)
-	if in.w != nil {
-		g.w = make([]float32, total)
-	}
-	for e := range in.src {
-		u, v := in.src[e], in.dst[e]
-		if u == v {
-			continue
+		cnt[c] = k
+	})
+	// Row offsets, then each group's first slot in each row: an absolute
+	// cursor, so placing an entry touches one array.
+	var pos int64
+	for u := 0; u < n; u++ {
+		g.off[u] = pos
+		for _, k := range cnt {
+			pos += int64(k[u])
 		}
-		pu, pv := cnt[u], cnt[v]
-		g.adj[pu], g.adj[pv] = v, u
-		if g.w != nil {
-			g.w[pu], g.w[pv] = in.w[e], in.w[e]
-		}
-		cnt[u], cnt[v] = pu+1, pv+1
 	}
+	g.off[n] = pos
+	cur := make([][]int64, len(groups))
+	parallelChunks(len(groups), func(c int) {
+		cur[c] = make([]int64, n)
+	})
+	parts := partition(g.off, 64)
+	forEach(parts, func(lo, hi int) {
+		for u := lo; u < hi; u++ {
+			p := g.off[u]
+			for c, k := range cnt {
+				cur[c][u] = p
+				p += int64(k[u])
+			}
+		}
+	})
+	cnt = nil
+	g.adj = make([]uint32, pos)
+	if weighted {
+		g.w = make([]float32, pos)
+	}
+	parallelChunks(len(groups), func(c int) {
+		cur, adj, w := cur[c], g.adj, g.w
+		for _, p := range groups[c] {
+			seg := segs[p.seg]
+			pairs := seg.pairs[2*p.lo : 2*p.hi]
+			for e := 0; e+1 < len(pairs); e += 2 {
+				u, v := pairs[e], pairs[e+1]
+				if u == v {
+					continue
+				}
+				pu, pv := cur[u], cur[v]
+				cur[u], cur[v] = pu+1, pv+1
+				adj[pu], adj[pv] = v, u
+				if w != nil {
+					x := float32(1)
+					if seg.w != nil {
+						x = seg.w[p.lo+e/2]
+					}
+					w[pu], w[pv] = x, x
+				}
+			}
+		}
+	})
+	cur = nil
 	g.sortRows()
 	g.finish()
 	return g
 }
 
-// sortRows sorts each row by neighbor index and merges parallel edges.
+// sortRows sorts each row by neighbor index and merges parallel edges,
+// summing their weights in (neighbor, weight) order.
 func (g *Graph) sortRows() {
 	n := g.Len()
 	parts := partition(g.off, 64)
@@ -179,6 +278,9 @@ func (g *Graph) sortRows() {
 		var d int64
 		for i := parts[c]; i < parts[c+1]; i++ {
 			row := g.adj[g.off[i]:g.off[i+1]]
+			if increasing(row) {
+				continue
+			}
 			if g.w == nil {
 				slices.Sort(row)
 			} else {
@@ -207,60 +309,94 @@ func (g *Graph) sortRows() {
 	if !anyDup {
 		return
 	}
-	// Rare path: merge parallel edges, summing weights.
+	// Merge parallel edges: compact each row in place (in parallel), then
+	// close the gaps between rows.
 	if g.w == nil {
 		g.w = make([]float32, len(g.adj))
-		for k := range g.w {
-			g.w[k] = 1
-		}
+		forEach(parts, func(lo, hi int) {
+			clear1(g.w[g.off[lo]:g.off[hi]])
+		})
 	}
-	var out int64
-	start := int64(0)
-	for i := 0; i < n; i++ {
-		end := g.off[i+1]
-		rowStart := out
-		for k := start; k < end; k++ {
-			if out > rowStart && g.adj[out-1] == g.adj[k] {
-				g.w[out-1] += g.w[k]
-				continue
+	rowLen := make([]int64, n)
+	forEach(parts, func(lo, hi int) {
+		for i := lo; i < hi; i++ {
+			a, b := g.off[i], g.off[i+1]
+			out := a
+			for k := a; k < b; k++ {
+				if out > a && g.adj[out-1] == g.adj[k] {
+					g.w[out-1] += g.w[k]
+					continue
+				}
+				g.adj[out], g.w[out] = g.adj[k], g.w[k]
+				out++
 			}
-			g.adj[out], g.w[out] = g.adj[k], g.w[k]
-			out++
+			rowLen[i] = out - a
 		}
-		start = end
-		g.off[i+1] = out
+	})
+	var out int64
+	for i := 0; i < n; i++ {
+		a := g.off[i]
+		l := rowLen[i]
+		if out != a {
+			copy(g.adj[out:out+l], g.adj[a:a+l])
+			copy(g.w[out:out+l], g.w[a:a+l])
+		}
+		g.off[i] = out
+		out += l
 	}
+	g.off[n] = out
 	g.adj = slices.Clip(g.adj[:out])
 	g.w = slices.Clip(g.w[:out])
 }
 
+// increasing reports whether row is strictly increasing.
+func increasing(row []uint32) bool {
+	for k := 1; k < len(row); k++ {
+		if row[k] <= row[k-1] {
+			return false
+		}
+	}
+	return true
+}
+
+// clear1 sets every element of w to 1.
+func clear1(w []float32) {
+	for k := range w {
+		w[k] = 1
+	}
+}
+
 // finish computes degrees, the edge count and drops all-one weights.
 func (g *Graph) finish() {
-	n := g.Len()
 	g.m = len(g.adj) / 2
+	parts := partition(g.off, 64)
 	if g.w != nil {
-		allOne := true
-		for _, x := range g.w {
-			if x != 1 {
-				allOne = false
-				break
+		notOne := make([]bool, len(parts)-1)
+		parallelChunks(len(parts)-1, func(c int) {
+			for _, x := range g.w[g.off[parts[c]]:g.off[parts[c+1]]] {
+				if x != 1 {
+					notOne[c] = true
+					return
+				}
 			}
-		}
-		if allOne {
+		})
+		if !slices.Contains(notOne, true) {
 			g.w = nil
 		}
 	}
-	for i := 0; i < n; i++ {
-		if g.w == nil {
-			g.deg[i] = float64(g.off[i+1] - g.off[i])
-			continue
+	forEach(parts, func(lo, hi int) {
+		for i := lo; i < hi; i++ {
+			if g.w == nil {
+				g.deg[i] = float64(g.off[i+1] - g.off[i])
+				continue
+			}
+			var s float64
+			for _, x := range g.w[g.off[i]:g.off[i+1]] {
+				s += float64(x)
+			}
+			g.deg[i] = s
 		}
-		var s float64
-		for k := g.off[i]; k < g.off[i+1]; k++ {
-			s += float64(g.w[k])
-		}
-		g.deg[i] = s
-	}
+	})
 }
 
 // partition splits the rows described by off into at most parts ranges of

@@ -240,24 +240,100 @@ func spmvRange(g *Graph, x, y []float64, lo, hi int) {
 	off, adj := g.off, g.adj
 	if g.w == nil {
 		for v := lo; v < hi; v++ {
-			var s float64
-			for _, u := range adj[off[v]:off[v+1]] {
-				s += x[u]
-			}
-			y[v] = s
+			y[v] = gather(adj[off[v]:off[v+1]], x)
 		}
 		return
 	}
 	w := g.w
 	for v := lo; v < hi; v++ {
-		var s float64
 		a, b := off[v], off[v+1]
-		ws := w[a:b]
-		for k, u := range adj[a:b] {
-			s += float64(ws[k]) * x[u]
-		}
-		y[v] = s
+		y[v] = gatherW(adj[a:b], w[a:b], x)
 	}
+}
+
+// gather returns the sum of x[u] over u in idx, with four partial sums
+// (entries k mod 4) so the loads and adds of a long row overlap; the order
+// of additions depends only on the row.
+func gather(idx []uint32, x []float64) float64 {
+	var s0, s1, s2, s3 float64
+	k := 0
+	for ; k+4 <= len(idx); k += 4 {
+		q := idx[k : k+4 : k+4]
+		s0 += x[q[0]]
+		s1 += x[q[1]]
+		s2 += x[q[2]]
+		s3 += x[q[3]]
+	}
+	for ; k < len(idx); k++ {
+		s0 += x[idx[k]]
+	}
+	return (s0 + s1) + (s2 + s3)
+}
+
+// gatherW returns the sum of w[k]*x[idx[k]], summed like [gather].
+func gatherW(idx []uint32, w []float32, x []float64) float64 {
+	var s0, s1, s2, s3 float64
+	k := 0
+	w = w[:len(idx)]
+	for ; k+4 <= len(idx); k += 4 {
+		q := idx[k : k+4 : k+4]
+		ws := w[k : k+4 : k+4]
+		s0 += float64(ws[0]) * x[q[0]]
+		s1 += float64(ws[1]) * x[q[1]]
+		s2 += float64(ws[2]) * x[q[2]]
+		s3 += float64(ws[3]) * x[q[3]]
+	}
+	for ; k < len(idx); k++ {
+		s0 += float64(w[k]) * x[idx[k]]
+	}
+	return (s0 + s1) + (s2 + s3)
+}
+
+// gather32 is [gather] over a float32 vector, summed in float64. A
+// float32 vector halves the memory the random reads of a step touch, which
+// on large graphs makes the step about twice as fast.
+func gather32(idx []uint32, x []float32) float64 {
+	var s0, s1, s2, s3 float64
+	k := 0
+	for ; k+4 <= len(idx); k += 4 {
+		q := idx[k : k+4 : k+4]
+		s0 += float64(x[q[0]])
+		s1 += float64(x[q[1]])
+		s2 += float64(x[q[2]])
+		s3 += float64(x[q[3]])
+	}
+	for ; k < len(idx); k++ {
+		s0 += float64(x[idx[k]])
+	}
+	return (s0 + s1) + (s2 + s3)
+}
+
+// gatherW32 is [gatherW] over a float32 vector, summed in float64.
+func gatherW32(idx []uint32, w []float32, x []float32) float64 {
+	var s0, s1, s2, s3 float64
+	k := 0
+	w = w[:len(idx)]
+	for ; k+4 <= len(idx); k += 4 {
+		q := idx[k : k+4 : k+4]
+		ws := w[k : k+4 : k+4]
+		s0 += float64(ws[0]) * float64(x[q[0]])
+		s1 += float64(ws[1]) * float64(x[q[1]])
+		s2 += float64(ws[2]) * float64(x[q[2]])
+		s3 += float64(ws[3]) * float64(x[q[3]])
+	}
+	for ; k < len(idx); k++ {
+		s0 += float64(w[k]) * float64(x[idx[k]])
+	}
+	return (s0 + s1) + (s2 + s3)
+}
+
+// widen returns x as float64s.
+func widen(x []float32) []float64 {
+	out := make([]float64, len(x))
+	for i, v := range x {
+		out[i] = float64(v)
+	}
+	return out
 }
 
 // forEach runs fn over the fixed row ranges in parallel.

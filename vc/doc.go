@@ -7,8 +7,17 @@
 // returned [Credential] keeps the input bytes for proof verification and every property
 // it does not model, so that marshaling it back gives a JSON value equal to the input.
 //
+// To check a credential someone hands you, use a [Verifier]: [NewVerifier] with a
+// [VerifierConfig] (the zero value works offline for did:key and did:jwk issuers), then
+// [Verifier.Verify], which detects the securing format (Data Integrity, vc+jwt, SD-JWT)
+// and reports every check in a [Result]. To sign one, use [Issue].
+//
 // # Sections
 //
+//   - Verification: [NewVerifier], [Verifier.Verify], [Verifier.VerifyPresentation],
+//     [VerifierConfig], [StatusChecker] and [NewStatusListChecker] for Bitstring
+//     Status Lists, [NewOfflineResolver].
+//   - Issuing: [Issue], [IssueOptions], the proof suites [Suites], [SuiteKeyError].
 //   - Data model: [Credential], [Presentation], [Node], [LangString], [LDContext],
 //     [Envelope] for EnvelopedVerifiableCredential (credentials secured as vc+jwt or
 //     vc+sd-jwt inside a presentation).

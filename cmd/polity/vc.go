@@ -1,7 +1,404 @@
 package main
 
-// runVC is not implemented yet.
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"os"
+	"strings"
+	"time"
+
+	"github.com/polity-id/polity/did"
+	"github.com/polity-id/polity/vc"
+	"github.com/polity-id/polity/vc/status"
+)
+
+const vcUsage = `Usage: polity vc COMMAND [OPTIONS] FILE
+
+Issue and verify verifiable credentials (W3C VCDM 2.0, reads 1.1).
+
+Commands:
+  issue     sign a credential with a Data Integrity proof
+  verify    verify a credential and print the result as JSON
+
+Run "polity vc COMMAND --help" for a command's options.
+
+Example:
+  polity vc issue --key issuer.jwk membership.json > signed.json
+  polity vc verify signed.json
+`
+
+const vcIssueUsage = `Usage: polity vc issue --key KEYFILE [--suite SUITE] [--created TIME] [--issuer DID] [--vm DIDURL] [--status LIST] IN.json
+
+Signs the credential in IN.json ("-" for stdin) with a Data Integrity proof and prints
+the secured credential on stdout. An issuer (--issuer, or the key's did:key DID) and
+validFrom (issuanceDate for a VCDM 1.1 credential) are added when absent; nothing
+else is changed.
+
+Options:
+  --key KEYFILE    private key file, as written by "polity did new" (required)
+  --suite SUITE    eddsa-rdfc-2022, eddsa-jcs-2022, ecdsa-rdfc-2019, ecdsa-jcs-2019 or
+                   Ed25519Signature2020 (default: eddsa-rdfc-2022 for Ed25519 keys,
+                   ecdsa-rdfc-2019 for P-256 and P-384 keys)
+  --created TIME   proof time, RFC 3339 (default now); with a fixed time, Ed25519
+                   proofs are reproducible byte for byte
+  --issuer DID     issuer DID when IN.json has none (default: the key's did:key)
+  --vm DIDURL      verification method, needed when the issuer is not the key's
+                   own did:key or did:jwk DID
+  --status LIST    allocate an index in the status list whose state file is LIST
+                   (see "polity status") and add its credentialStatus entry
+
+Example:
+  polity vc issue --key issuer.jwk --suite eddsa-jcs-2022 membership.json
+`
+
+const vcVerifyUsage = `Usage: polity vc verify [--proof-only] [--now TIME] [--skew DURATION] [--did-doc FILE|DIR]... [--trust DID[=TYPE,...]]... [--status-dir DIR | --ignore-status] FILE
+
+Verifies the credential in FILE ("-" for stdin): a JSON credential with a Data
+Integrity proof, a vc+jwt or JWT-VC token, or an SD-JWT VC. Prints one JSON object
+on stdout:
+  {"verified":true,"checks":[...]}
+  {"verified":false,"checks":[...],"error":{"code":"CODE","message":"..."}}
+Codes: MALFORMED, UNKNOWN_CONTEXT, UNSUPPORTED_SUITE, INVALID_SIGNATURE,
+UNRESOLVABLE_DID, KEY_NOT_AUTHORIZED, EXPIRED, NOT_YET_VALID, REVOKED, SUSPENDED,
+UNTRUSTED_ISSUER (and ERROR for a status that could not be determined).
+
+Nothing is fetched: did:key and did:jwk resolve offline, other DIDs need their DID
+documents pinned with --did-doc.
+
+Options:
+  --proof-only       check structure, contexts and signature only: the key need not
+                     belong to the issuer; validity, status and issuer are skipped
+  --now TIME         check validity at TIME, RFC 3339 (default now)
+  --skew DURATION    clock tolerance (default 1m)
+  --did-doc PATH     a DID document file, or a directory of *.json DID documents,
+                     to resolve DIDs offline (repeatable)
+  --trust DID[=T,..] trust issuer DID, for the listed types only if given
+                     (repeatable); without --trust every issuer is accepted
+  --status-dir DIR   check credentialStatus against the status list credentials
+                     in DIR (JSON or vc+jwt files, matched by their id), verified
+                     like the credential
+  --ignore-status    do not check credentialStatus (reported as skipped); without
+                     it or --status-dir, a credential with a status fails
+
+Exit status: 0 verified, 1 not verified, 2 usage error.
+
+Example:
+  polity vc verify --did-doc issuers/ --now 2026-01-01T00:00:00Z signed.json
+`
+
 func runVC(e *env, args []string) int {
-	errorf(e, "polity vc is not available in this build yet")
+	if len(args) == 0 {
+		fmt.Fprint(e.stderr, vcUsage)
+		return exitUsage
+	}
+	switch args[0] {
+	case "-h", "-help", "--help", "help":
+		fmt.Fprint(e.stdout, vcUsage)
+		return exitOK
+	case "issue":
+		return runVCIssue(e, args[1:])
+	case "verify":
+		return runVCVerify(e, args[1:])
+	}
+	errorf(e, "unknown vc command %q", args[0])
+	hintf(e, "run \"polity vc --help\" for the list of commands")
 	return exitUsage
+}
+
+// vcListFlag collects a repeatable string flag.
+type vcListFlag []string
+
+func (m *vcListFlag) String() string     { return strings.Join(*m, ",") }
+func (m *vcListFlag) Set(s string) error { *m = append(*m, s); return nil }
+
+// interspersed moves the flags of args before the positional arguments, so that
+// "verify FILE --proof-only" works like "verify --proof-only FILE". Everything after
+// "--" stays positional.
+func interspersed(fs *flag.FlagSet, args []string) []string {
+	var flags, pos []string
+	for i := 0; i < len(args); i++ {
+		a := args[i]
+		if a == "--" {
+			pos = append(pos, args[i+1:]...)
+			break
+		}
+		if len(a) < 2 || a[0] != '-' {
+			pos = append(pos, a)
+			continue
+		}
+		flags = append(flags, a)
+		name := strings.TrimLeft(a, "-")
+		if strings.Contains(name, "=") {
+			continue
+		}
+		f := fs.Lookup(name)
+		if f == nil {
+			continue
+		}
+		if bf, ok := f.Value.(interface{ IsBoolFlag() bool }); ok && bf.IsBoolFlag() {
+			continue
+		}
+		if i+1 < len(args) {
+			flags = append(flags, args[i+1])
+			i++
+		}
+	}
+	out := append(flags, "--")
+	return append(out, pos...)
+}
+
+// readInput reads a file argument ("-" is stdin), at most max bytes.
+func readInput(e *env, path string, max int64) ([]byte, error) {
+	var r io.Reader
+	if path == "-" {
+		r = e.stdin
+	} else {
+		f, err := os.Open(path)
+		if err != nil {
+			return nil, err
+		}
+		defer f.Close()
+		r = f
+	}
+	data, err := io.ReadAll(io.LimitReader(r, max+1))
+	if err != nil {
+		return nil, err
+	}
+	if int64(len(data)) > max {
+		return nil, fmt.Errorf("%s is larger than %d bytes", path, max)
+	}
+	return data, nil
+}
+
+// maxInput caps the files the vc commands read; the verifier's own limit is 1 MiB, so
+// a larger input still gives a MALFORMED result rather than an I/O error.
+const maxInput = 4 << 20
+
+func parseTimeFlag(s string) (time.Time, error) {
+	if t, err := vc.ParseDateTime(s); err == nil {
+		return t, nil
+	}
+	return time.Parse(time.RFC3339Nano, s)
+}
+
+func runVCIssue(e *env, args []string) int {
+	fs := flag.NewFlagSet("vc issue", flag.ContinueOnError)
+	keyFile := fs.String("key", "", "")
+	suite := fs.String("suite", "", "")
+	created := fs.String("created", "", "")
+	issuer := fs.String("issuer", "", "")
+	vm := fs.String("vm", "", "")
+	statusList := fs.String("status", "", "")
+	if code, ok := parseFlags(e, fs, vcIssueUsage, interspersed(fs, args)); !ok {
+		return code
+	}
+	if fs.NArg() != 1 {
+		errorf(e, "vc issue takes exactly one credential file")
+		fmt.Fprint(e.stderr, vcIssueUsage)
+		return exitUsage
+	}
+	if *keyFile == "" {
+		errorf(e, "--key KEYFILE is required")
+		hintf(e, "create one with \"polity did new --out issuer.jwk\"")
+		return exitUsage
+	}
+	opts := vc.IssueOptions{Suite: *suite, IssuerDID: *issuer, VerificationMethod: *vm}
+	if *suite != "" && !contains(vc.Suites(), *suite) {
+		errorf(e, "unknown --suite %q (want one of %s)", *suite, strings.Join(vc.Suites(), ", "))
+		return exitUsage
+	}
+	if *created != "" {
+		t, err := parseTimeFlag(*created)
+		if err != nil {
+			errorf(e, "--created: not an RFC 3339 time with a time zone: %q", *created)
+			return exitUsage
+		}
+		opts.Created = t
+	}
+	priv, err := did.ReadKeyFile(*keyFile)
+	if err != nil {
+		errorf(e, "reading key: %v", err)
+		return exitFailure
+	}
+	data, err := readInput(e, fs.Arg(0), maxInput)
+	if err != nil {
+		errorf(e, "%v", err)
+		return exitFailure
+	}
+	if *statusList != "" {
+		n, err := allocateStatus(*statusList)
+		if err != nil {
+			errorf(e, "--status: %v", err)
+			return exitFailure
+		}
+		opts.Status = []vc.Node{n}
+	}
+	signed, err := vc.Issue(context.Background(), data, priv, opts)
+	if err != nil {
+		errorf(e, "%v", err)
+		var ske *vc.SuiteKeyError
+		switch {
+		case errors.As(err, &ske):
+			hintf(e, "a %s key signs with %s", ske.KeyType, suitesFor(ske.KeyType))
+		case errors.Is(err, vc.ErrKeyNotAuthorized):
+			hintf(e, "pass --vm with the key's verification method in the issuer's DID document")
+		}
+		return exitFailure
+	}
+	e.stdout.Write(signed)
+	fmt.Fprintln(e.stdout)
+	return exitOK
+}
+
+// allocateStatus allocates an index in the status list with state file path and
+// returns its credentialStatus entry.
+func allocateStatus(path string) (vc.Node, error) {
+	l, err := status.OpenList(path)
+	if err != nil {
+		return vc.Node{}, err
+	}
+	entry, err := l.Allocate()
+	if err != nil {
+		return vc.Node{}, err
+	}
+	b, err := entry.MarshalJSON()
+	if err != nil {
+		return vc.Node{}, err
+	}
+	dec := json.NewDecoder(bytes.NewReader(b))
+	dec.UseNumber()
+	var m map[string]any
+	if err := dec.Decode(&m); err != nil {
+		return vc.Node{}, err
+	}
+	n := vc.Node{Props: map[string]any{}}
+	n.ID, _ = m["id"].(string)
+	if typ, ok := m["type"].(string); ok {
+		n.Types = []string{typ}
+	}
+	for k, v := range m {
+		if k != "id" && k != "type" {
+			n.Props[k] = v
+		}
+	}
+	return n, nil
+}
+
+func suitesFor(kt did.KeyType) string {
+	switch kt {
+	case did.KeyEd25519:
+		return "eddsa-rdfc-2022, eddsa-jcs-2022 or Ed25519Signature2020"
+	case did.KeyP256, did.KeyP384:
+		return "ecdsa-rdfc-2019 or ecdsa-jcs-2019"
+	}
+	return "no Data Integrity suite (use an Ed25519, P-256 or P-384 key)"
+}
+
+func contains(list []string, s string) bool {
+	for _, x := range list {
+		if x == s {
+			return true
+		}
+	}
+	return false
+}
+
+func runVCVerify(e *env, args []string) int {
+	fs := flag.NewFlagSet("vc verify", flag.ContinueOnError)
+	proofOnly := fs.Bool("proof-only", false, "")
+	now := fs.String("now", "", "")
+	skew := fs.Duration("skew", vc.DefaultSkew, "")
+	ignoreStatus := fs.Bool("ignore-status", false, "")
+	statusDir := fs.String("status-dir", "", "")
+	var docs, trust vcListFlag
+	fs.Var(&docs, "did-doc", "")
+	fs.Var(&trust, "trust", "")
+	if code, ok := parseFlags(e, fs, vcVerifyUsage, interspersed(fs, args)); !ok {
+		return code
+	}
+	if fs.NArg() != 1 {
+		errorf(e, "vc verify takes exactly one credential file")
+		fmt.Fprint(e.stderr, vcVerifyUsage)
+		return exitUsage
+	}
+	cfg := vc.VerifierConfig{ProofOnly: *proofOnly, IgnoreStatus: *ignoreStatus, Skew: *skew}
+	if *skew == 0 {
+		cfg.Skew = -1
+	}
+	if *now != "" {
+		t, err := parseTimeFlag(*now)
+		if err != nil {
+			errorf(e, "--now: not an RFC 3339 time with a time zone: %q", *now)
+			return exitUsage
+		}
+		cfg.Now = func() time.Time { return t }
+	}
+	res := vc.NewOfflineResolver()
+	for _, p := range docs {
+		st, err := os.Stat(p)
+		if err != nil {
+			errorf(e, "--did-doc: %v", err)
+			return exitUsage
+		}
+		if st.IsDir() {
+			_, err = res.PinDir(p)
+		} else {
+			err = res.PinFile(p)
+		}
+		if err != nil {
+			errorf(e, "--did-doc %s: %v", p, err)
+			return exitUsage
+		}
+	}
+	cfg.Resolver = res
+	if *statusDir != "" {
+		if *ignoreStatus {
+			errorf(e, "--status-dir and --ignore-status exclude each other")
+			return exitUsage
+		}
+		if st, err := os.Stat(*statusDir); err != nil || !st.IsDir() {
+			errorf(e, "--status-dir %s is not a directory", *statusDir)
+			return exitUsage
+		}
+		lists := vc.NewVerifier(cfg)
+		checker := status.NewChecker(status.NewDirFetcher(*statusDir), lists, &status.Config{Now: cfg.Now})
+		cfg.StatusChecker = vc.NewStatusListChecker(checker)
+	}
+	if len(trust) > 0 {
+		cfg.TrustedIssuers = map[string][]string{}
+		for _, t := range trust {
+			id, types, _ := strings.Cut(t, "=")
+			if _, err := did.Parse(id); err != nil {
+				errorf(e, "--trust: %q is not a DID", id)
+				return exitUsage
+			}
+			var list []string
+			if types != "" {
+				list = strings.Split(types, ",")
+			}
+			cfg.TrustedIssuers[id] = append(cfg.TrustedIssuers[id], list...)
+		}
+	}
+	data, err := readInput(e, fs.Arg(0), maxInput)
+	if err != nil {
+		errorf(e, "%v", err)
+		return exitUsage
+	}
+	r, verr := vc.NewVerifier(cfg).Verify(context.Background(), data)
+	out, err := json.Marshal(r)
+	if err != nil {
+		errorf(e, "encoding result: %v", err)
+		return exitFailure
+	}
+	e.stdout.Write(out)
+	fmt.Fprintln(e.stdout)
+	if verr != nil || !r.Verified {
+		return exitFailure
+	}
+	return exitOK
 }

@@ -8,7 +8,6 @@ import (
 	"errors"
 	"flag"
 	"fmt"
-	"io"
 	"math"
 	"os"
 	"path/filepath"
@@ -174,37 +173,11 @@ func (l *voteList) Set(s string) error { *l = append(*l, s); return nil }
 
 // voteParse parses flags that may come before or after the positional arguments.
 func voteParse(e *env, fs *flag.FlagSet, usageText string, args []string) ([]string, int, bool) {
-	var flags, pos []string
-	for i := 0; i < len(args); i++ {
-		a := args[i]
-		if a == "--" {
-			pos = append(pos, args[i+1:]...)
-			break
-		}
-		if len(a) < 2 || a[0] != '-' {
-			pos = append(pos, a)
-			continue
-		}
-		flags = append(flags, a)
-		name := strings.TrimLeft(a, "-")
-		if strings.Contains(name, "=") {
-			continue
-		}
-		if f := fs.Lookup(name); f != nil {
-			if b, ok := f.Value.(interface{ IsBoolFlag() bool }); ok && b.IsBoolFlag() {
-				continue
-			}
-			if i+1 < len(args) {
-				i++
-				flags = append(flags, args[i])
-			}
-		}
-	}
-	code, ok := parseFlags(e, fs, usageText, flags)
+	code, ok := parseFlags(e, fs, usageText, interspersed(fs, args))
 	if !ok {
 		return nil, code, false
 	}
-	return append(pos, fs.Args()...), 0, true
+	return fs.Args(), 0, true
 }
 
 func voteTime(s string) (time.Time, error) {
@@ -218,25 +191,7 @@ func voteTime(s string) (time.Time, error) {
 }
 
 func voteReadFile(e *env, path string) ([]byte, error) {
-	var r io.Reader
-	if path == "-" {
-		r = e.stdin
-	} else {
-		f, err := os.Open(path)
-		if err != nil {
-			return nil, err
-		}
-		defer f.Close()
-		r = f
-	}
-	data, err := io.ReadAll(io.LimitReader(r, voteMaxFile+1))
-	if err != nil {
-		return nil, err
-	}
-	if len(data) > voteMaxFile {
-		return nil, fmt.Errorf("%s is larger than %d bytes", path, voteMaxFile)
-	}
-	return data, nil
+	return readInput(e, path, voteMaxFile)
 }
 
 func voteReadProposal(e *env, path string) (*vote.Proposal, bool) {

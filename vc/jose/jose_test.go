@@ -229,6 +229,19 @@ func TestJWTVC(t *testing.T) {
 		c2["expirationDate"] != "2026-01-01T00:00:00Z" || c2["credentialSubject"].(map[string]any)["id"] != "did:example:holder" {
 		t.Fatalf("reconstructed %s", v2.Document)
 	}
+	// Minimized form: the issuer moved to iss leaves "issuer": "" (and "id": "") behind.
+	mini := `{"iss":"did:example:issuer","sub":"did:example:holder","jti":"urn:uuid:3","nbf":1735689600,
+	"vc":{"@context":["https://www.w3.org/2018/credentials/v1"],"id":"","type":["VerifiableCredential"],"issuer":"",
+	"credentialSubject":{"memberOf":"Club"}}}`
+	v3, err := VerifyJWTVC(context.Background(), signRaw(t, w.issuer, `{"alg":"ES256","typ":"JWT","kid":"did:example:issuer#key-1"}`, mini), w.opts())
+	if err != nil {
+		t.Fatalf("minimized JWT-VC: %v", err)
+	}
+	var c3 map[string]any
+	json.Unmarshal(v3.Document, &c3)
+	if c3["issuer"] != issuerDID || c3["id"] != "urn:uuid:3" {
+		t.Fatalf("minimized reconstructed %s", v3.Document)
+	}
 	late := w.opts()
 	late.Now = func() time.Time { return time.Date(2027, 1, 1, 0, 0, 0, 0, time.UTC) }
 	if _, err := VerifyJWTVC(context.Background(), tok, late); !errors.Is(err, ErrExpired) {

@@ -104,7 +104,9 @@ func VerifyJWTVC(ctx context.Context, token string, opts *VerifyOptions) (*Verif
 	}
 	ir, _ := json.Marshal(cred["issuer"])
 	issuer, _ := idOf(ir)
-	if cred["issuer"] == nil {
+	if cred["issuer"] == nil || cred["issuer"] == "" {
+		// Absent, or the empty string some issuers leave behind when they
+		// move the issuer into "iss" (a "minimized" JWT-VC): iss decides.
 		ir = nil
 	}
 	switch {
@@ -172,11 +174,13 @@ func VerifyJWTVC(ctx context.Context, token string, opts *VerifyOptions) (*Verif
 		Document: doc, Payload: j.Payload, Subject: issuer}, nil
 }
 
+// fill copies a registered claim into the credential member it stands for: an absent
+// or empty member takes the claim, a present one must equal it.
 func fill(m map[string]any, key string, claim *string) error {
 	if claim == nil {
 		return nil
 	}
-	if cur, ok := m[key]; ok {
+	if cur, ok := m[key]; ok && cur != "" {
 		if cur != *claim {
 			return fmt.Errorf("%w: claim does not match %s", ErrMalformed, key)
 		}

@@ -32,6 +32,10 @@ var (
 	// a check (typ, sd_hash, aud, nonce, iat, holder key). Signature
 	// failures also match vc.ErrInvalidSignature.
 	ErrKeyBinding = &kind{"sdjwt: key binding failed", nil}
+	// ErrChallenge: the Key Binding JWT's "nonce" or "aud" is not the one the
+	// verifier expects, as when a presentation made for another verifier or
+	// an earlier request is replayed (also matches ErrKeyBinding).
+	ErrChallenge = &kind{"sdjwt: key binding nonce or audience mismatch", ErrKeyBinding}
 	// ErrType: wrong "typ" header, or an SD-JWT VC without "vct" (matches
 	// vc.ErrMalformed).
 	ErrType = &kind{"sdjwt: wrong token type", vcerr.ErrMalformed}

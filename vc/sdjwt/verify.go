@@ -379,10 +379,10 @@ func verifyKB(ctx context.Context, opts *VerifyOptions, sd *SDJWT, alg string, c
 		return nil, fmt.Errorf("%w: KB-JWT aud missing or not a string", ErrKeyBinding)
 	}
 	if pol.Nonce != "" && subtle.ConstantTimeCompare([]byte(nonce), []byte(pol.Nonce)) != 1 {
-		return nil, fmt.Errorf("%w: nonce mismatch", ErrKeyBinding)
+		return nil, fmt.Errorf("%w: nonce", ErrChallenge)
 	}
 	if pol.Audience != "" && aud != pol.Audience {
-		return nil, fmt.Errorf("%w: aud mismatch", ErrKeyBinding)
+		return nil, fmt.Errorf("%w: aud", ErrChallenge)
 	}
 	return holder, nil
 }

@@ -46,7 +46,9 @@ type IssueOptions struct {
 	HashAlg string
 	// Typ is the "typ" header; "" means dc+sd-jwt. For dc+sd-jwt and
 	// vc+sd-jwt the claims need a string "vct", and iss, nbf, exp, cnf,
-	// vct and status cannot be made disclosable.
+	// vct and status cannot be made disclosable; a vc+sd-jwt whose claims
+	// are a VCDM 2.0 credential (with "@context", as VC-JOSE-COSE has it)
+	// is exempt from these SD-JWT VC rules.
 	Typ string
 	// Kid is the "kid" header (for a DID issuer, the assertionMethod
 	// verification method's DID URL).
@@ -117,7 +119,8 @@ func Issue(claims []byte, key any, opts *IssueOptions) (string, error) {
 	if !ok {
 		return "", fmt.Errorf("%w: claims are not a JSON object", ErrMalformed)
 	}
-	vc := typ == TypeVC || typ == TypeVCLegacy
+	_, hasContext := top.vals["@context"]
+	vc := (typ == TypeVC || typ == TypeVCLegacy) && !isVCDM(typ, hasContext)
 	if vc {
 		if s, ok := top.vals["vct"].(string); !ok || s == "" {
 			return "", fmt.Errorf("%w: SD-JWT VC claims need a string vct", ErrType)

@@ -10,7 +10,8 @@ import (
 // Token types ("typ" header values).
 const (
 	TypeVC       = "dc+sd-jwt" // SD-JWT VC (draft-ietf-oauth-sd-jwt-vc)
-	TypeVCLegacy = "vc+sd-jwt" // earlier SD-JWT VC drafts; accepted on read
+	TypeVCLegacy = "vc+sd-jwt" // earlier SD-JWT VC drafts, and VC-JOSE-COSE's SD-JWT credentials
+	TypeVP       = "vp+sd-jwt" // VC-JOSE-COSE: a VCDM 2.0 presentation secured with SD-JWT
 	TypeKB       = "kb+jwt"    // Key Binding JWT
 )
 
@@ -135,4 +136,11 @@ func (s *SDJWT) payload(lim *Limits) (*jose.JWS, map[string]any, error) {
 		return nil, nil, err
 	}
 	return j, m, nil
+}
+
+// isVCDM reports whether a vc+sd-jwt payload is a VCDM 2.0 document (it has an
+// "@context"), as VC-JOSE-COSE secures it, rather than an SD-JWT VC: such a
+// credential is typed by its "type", so the SD-JWT VC "vct" rules do not apply.
+func isVCDM(typ string, hasContext bool) bool {
+	return typ == TypeVCLegacy && hasContext
 }

@@ -148,7 +148,7 @@ func Verify(ctx context.Context, token string, opts *VerifyOptions) (*Verified, 
 	if err := checkTimes(payload, now, opts.skew()); err != nil {
 		return nil, err
 	}
-	if j.Header.Typ == TypeVC || j.Header.Typ == TypeVCLegacy {
+	if _, hasContext := payload["@context"]; (j.Header.Typ == TypeVC || j.Header.Typ == TypeVCLegacy) && !isVCDM(j.Header.Typ, hasContext) {
 		if vct, ok := payload["vct"].(string); !ok || vct == "" {
 			return nil, fmt.Errorf("%w: SD-JWT VC without a string vct claim", ErrType)
 		}

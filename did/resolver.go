@@ -146,6 +146,16 @@ func (r *MultiResolver) PinDir(dir string) (int, error) {
 // resolver. The document id must equal did, otherwise the result is
 // [ErrInvalidDocument].
 func (r *MultiResolver) Resolve(ctx context.Context, did string) (*Document, error) {
+	doc, err := r.resolveShared(ctx, did)
+	if err != nil {
+		return nil, err
+	}
+	return doc.Clone(), nil
+}
+
+// resolveShared is Resolve without the defensive copy: the document it returns
+// is shared with the cache, so callers in this package only read it.
+func (r *MultiResolver) resolveShared(ctx context.Context, did string) (*Document, error) {
 	d, err := Parse(did)
 	if err != nil {
 		return nil, err
@@ -153,7 +163,7 @@ func (r *MultiResolver) Resolve(ctx context.Context, did string) (*Document, err
 	r.mu.Lock()
 	if doc, ok := r.pinned[did]; ok {
 		r.mu.Unlock()
-		return doc.Clone(), nil
+		return doc, nil
 	}
 	if e, ok := r.index[did]; ok {
 		ce := e.Value.(*cacheEntry)
@@ -163,7 +173,7 @@ func (r *MultiResolver) Resolve(ctx context.Context, did string) (*Document, err
 			if ce.err != nil {
 				return nil, ce.err
 			}
-			return ce.doc.Clone(), nil
+			return ce.doc, nil
 		}
 		r.lru.Remove(e)
 		delete(r.index, did)
@@ -182,7 +192,7 @@ func (r *MultiResolver) Resolve(ctx context.Context, did string) (*Document, err
 	if err != nil {
 		return nil, err
 	}
-	return doc.Clone(), nil
+	return doc, nil
 }
 
 func (r *MultiResolver) store(did string, doc *Document, err error) {
@@ -244,7 +254,12 @@ func ResolveVerificationMethod(ctx context.Context, r Resolver, didURL string, r
 	if u.Path != "" || u.HasQuery || u.Fragment == "" {
 		return nil, nil, fmt.Errorf("%w: %q: a verification method URL is a DID with a fragment", ErrInvalidDIDURL, truncate(didURL, 200))
 	}
-	doc, err := r.Resolve(ctx, u.DID.String())
+	var doc *Document
+	if mr, ok := r.(*MultiResolver); ok {
+		doc, err = mr.resolveShared(ctx, u.DID.String()) // read only below; vm is cloned
+	} else {
+		doc, err = r.Resolve(ctx, u.DID.String())
+	}
 	if err != nil {
 		return nil, nil, err
 	}
@@ -262,5 +277,5 @@ func ResolveVerificationMethod(ctx context.Context, r Resolver, didURL string, r
 	if err != nil {
 		return nil, nil, err
 	}
-	return vm, key, nil
+	return vm.Clone(), key, nil
 }

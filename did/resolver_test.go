@@ -12,6 +12,7 @@ import (
 	"time"
 
 	"github.com/polity-id/polity/did"
+	"github.com/polity-id/polity/did/key"
 )
 
 // countingResolver serves documents for did:test:<n> and counts calls.
@@ -174,5 +175,33 @@ func TestResolveVerificationMethodForeignController(t *testing.T) {
 	r.Pin(doc)
 	if _, _, err := did.ResolveVerificationMethod(context.Background(), r, "did:example:carol#k", did.AssertionMethod); !errors.Is(err, did.ErrNotAuthorized) {
 		t.Fatalf("err = %v, want ErrNotAuthorized", err)
+	}
+}
+
+// ResolveVerificationMethod reads the cached document in place; the method it
+// returns must still be the caller's own copy.
+func TestResolveVerificationMethodReturnsCopy(t *testing.T) {
+	k, err := did.GenerateKey(did.KeyEd25519)
+	if err != nil {
+		t.Fatal(err)
+	}
+	r := did.NewMultiResolver(nil)
+	doc, err := key.Document(k.Public(), nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := r.Pin(doc); err != nil {
+		t.Fatal(err)
+	}
+	vmID := doc.VerificationMethod[0].ID
+	ctx := context.Background()
+	vm, _, err := did.ResolveVerificationMethod(ctx, r, vmID, did.AssertionMethod)
+	if err != nil {
+		t.Fatal(err)
+	}
+	vm.Controller = "did:example:attacker"
+	vm.PublicKeyMultibase = "z"
+	if _, _, err := did.ResolveVerificationMethod(ctx, r, vmID, did.AssertionMethod); err != nil {
+		t.Fatalf("cached document changed through a returned method: %v", err)
 	}
 }

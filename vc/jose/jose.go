@@ -29,6 +29,7 @@ import (
 	"time"
 
 	"github.com/polity-id/polity/did"
+	"github.com/polity-id/polity/internal/didkey"
 	ijose "github.com/polity-id/polity/internal/jose"
 	"github.com/polity-id/polity/internal/jsonx"
 )
@@ -380,25 +381,12 @@ func lookupKey(ctx context.Context, opts *VerifyOptions, subject, kid string, re
 		}
 		return cryptoKey(k)
 	}
-	if kid == "" {
-		return nil, fmt.Errorf("%w: no kid header", ErrUnresolvableDID)
+	if subject == "" {
+		return nil, fmt.Errorf("%w: the token names no signer to check the kid against", ErrKeyNotAuthorized)
 	}
-	if strings.HasPrefix(kid, "#") {
-		kid = subject + kid
-	}
-	u, err := did.ParseURL(kid)
+	pk, err := didkey.Resolve(ctx, opts.Resolver, subject, kid, rel)
 	if err != nil {
-		return nil, fmt.Errorf("%w: kid: %w", ErrUnresolvableDID, err)
-	}
-	if u.DID.String() != subject {
-		return nil, fmt.Errorf("%w: kid DID %q is not %q", ErrKeyNotAuthorized, u.DID.String(), subject)
-	}
-	_, pk, err := did.ResolveVerificationMethod(ctx, opts.Resolver, kid, rel)
-	if err != nil {
-		if errors.Is(err, did.ErrNotAuthorized) {
-			return nil, fmt.Errorf("%w: %w", ErrKeyNotAuthorized, err)
-		}
-		return nil, fmt.Errorf("%w: %w", ErrUnresolvableDID, err)
+		return nil, err
 	}
 	return cryptoKey(pk)
 }

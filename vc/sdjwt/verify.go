@@ -9,10 +9,10 @@ import (
 	"fmt"
 	"math"
 	"slices"
-	"strings"
 	"time"
 
 	"github.com/polity-id/polity/did"
+	"github.com/polity-id/polity/internal/didkey"
 	"github.com/polity-id/polity/internal/jose"
 	"github.com/polity-id/polity/internal/vcerr"
 )
@@ -210,28 +210,9 @@ func issuerKey(ctx context.Context, opts *VerifyOptions, iss, kid string) (crypt
 // kid's DID to equal iss when iss is non-empty. Errors match
 // vc.ErrUnresolvableDID or vc.ErrKeyNotAuthorized and wrap the did error.
 func ResolveIssuerKey(ctx context.Context, r did.Resolver, iss, kid string) (crypto.PublicKey, error) {
-	if kid == "" {
-		return nil, fmt.Errorf("%w: no kid header", vcerr.ErrUnresolvableDID)
-	}
-	if strings.HasPrefix(kid, "#") {
-		if iss == "" {
-			return nil, fmt.Errorf("%w: relative kid without iss", vcerr.ErrUnresolvableDID)
-		}
-		kid = iss + kid
-	}
-	u, err := did.ParseURL(kid)
+	pk, err := didkey.Resolve(ctx, r, iss, kid, did.AssertionMethod)
 	if err != nil {
-		return nil, fmt.Errorf("%w: kid: %w", vcerr.ErrUnresolvableDID, err)
-	}
-	if iss != "" && u.DID.String() != iss {
-		return nil, fmt.Errorf("%w: kid DID %q is not the issuer %q", vcerr.ErrKeyNotAuthorized, u.DID.String(), iss)
-	}
-	_, pk, err := did.ResolveVerificationMethod(ctx, r, kid, did.AssertionMethod)
-	if err != nil {
-		if errors.Is(err, did.ErrNotAuthorized) {
-			return nil, fmt.Errorf("%w: %w", vcerr.ErrKeyNotAuthorized, err)
-		}
-		return nil, fmt.Errorf("%w: %w", vcerr.ErrUnresolvableDID, err)
+		return nil, err
 	}
 	return cryptoKey(pk)
 }

@@ -43,3 +43,38 @@ func BenchmarkToRDF_Fast(b *testing.B) { benchToRDF(b, nil) }
 
 // BenchmarkToRDF_JSONGold measures the same conversion by json-gold.
 func BenchmarkToRDF_JSONGold(b *testing.B) { benchToRDF(b, &Options{DisableFastPath: true}) }
+
+func benchDoc(b *testing.B, name string, opts *Options) {
+	data, err := os.ReadFile(name)
+	if err != nil {
+		b.Fatal(err)
+	}
+	p, err := NewProcessor(opts)
+	if err != nil {
+		b.Fatal(err)
+	}
+	ctx := context.Background()
+	if _, err := p.ToRDF(ctx, data); err != nil {
+		b.Fatal(err)
+	}
+	b.ReportAllocs()
+	b.ResetTimer()
+	for i := 0; i < b.N; i++ {
+		if _, err := p.ToRDF(ctx, data); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
+
+// BenchmarkToRDF_ProofNode measures the conversion of a Data Integrity proof
+// configuration under the credential's @context (the DataIntegrityProof type-scoped
+// context applies), as proof verification runs it.
+func BenchmarkToRDF_ProofNode(b *testing.B) {
+	benchDoc(b, filepath.Join(diffDir, "di-eddsa/eddsa-rdfc-2022/proofConfigDataInt.json"), nil)
+}
+
+// BenchmarkToRDF_Presentation measures a signed VCDM 2.0 presentation embedding two
+// signed credentials (graph containers, type-scoped and null scoped contexts).
+func BenchmarkToRDF_Presentation(b *testing.B) {
+	benchDoc(b, filepath.Join(presentationDir, "vp2-two.json"), nil)
+}

@@ -90,6 +90,9 @@ type loadedContext struct {
 	url    string
 	doc    map[string]any // the parsed document (numbers as float64); never mutated
 	pinned bool           // embedded or registered, so results may be cached
+	// scopedContainers are the terms this document defines with a @container and a scoped
+	// @context that may redefine the term itself (see scopedContainerTerms).
+	scopedContainers []string
 }
 
 var (
@@ -158,5 +161,5 @@ func parseContextDoc(url string, data []byte, wantSHA256 string) (*loadedContext
 	if _, ok := m["@context"]; !ok {
 		return nil, &ProcessingError{Kind: ErrInvalidContext, Code: "invalid remote context", Msg: fmt.Sprintf("context %q has no @context member", truncate(url))}
 	}
-	return &loadedContext{url: url, doc: m}, nil
+	return &loadedContext{url: url, doc: m, scopedContainers: scopedContainerTerms(nil, m["@context"])}, nil
 }

@@ -40,10 +40,20 @@
 // target check this). json-gold's known deviations from the JSON-LD 1.1 test suite are
 // listed in suite_test.go; they apply to both paths.
 //
+// One deviation would change signed data, so it is not left to json-gold: json-gold takes
+// a term's @container (and @reverse) from the term's scoped context instead of the active
+// context, so it loses the @graph container of VCDM 2.0's verifiableCredential (scoped
+// "@context": null) and puts embedded credentials in the wrong graph. The fast path does
+// this as JSON-LD 1.1 says (and as Digital Bazaar's jsonld does; golden files in
+// testdata/presentations check it byte for byte). When such a term is used and the fast
+// path cannot process the document (or [Options.DisableFastPath] is set, or in
+// [Processor.Expand]), the call fails with [ErrUnsupported] rather than return json-gold's
+// different answer.
+//
 // # Errors
 //
 // Errors wrap one of [ErrMalformed], [ErrInvalidContext] (with [ErrUnknownContext] or
 // [ErrProtectedTermRedefinition] where they apply), [ErrUndefinedTerm], [ErrTooLarge],
-// [ErrTooDeep] or [ErrTooManyQuads], often inside a [ProcessingError] that carries the
-// JSON-LD error code.
+// [ErrTooDeep], [ErrTooManyQuads] or [ErrUnsupported], often inside a [ProcessingError]
+// that carries the JSON-LD error code.
 package jsonld

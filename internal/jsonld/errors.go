@@ -43,6 +43,14 @@ var (
 
 	// ErrTooManyQuads: the RDF dataset would exceed Options.MaxQuads.
 	ErrTooManyQuads = errors.New("jsonld: too many quads")
+
+	// ErrUnsupported: the document is valid JSON-LD, but only the general (json-gold) path
+	// could process it, and that path is known to get it wrong. This happens when a
+	// document uses a term whose @container includes @graph together with a scoped
+	// @context that redefines or removes the term (as VCDM 2.0 defines
+	// verifiableCredential), and also needs a feature the fast path does not handle, or
+	// when Options.DisableFastPath is set. Nothing is returned rather than a wrong dataset.
+	ErrUnsupported = errors.New("jsonld: document needs JSON-LD processing this package cannot do correctly")
 )
 
 // kindError is an error kind that also matches a broader kind.

@@ -13,6 +13,7 @@ import (
 	"sort"
 	"strconv"
 	"strings"
+	"sync"
 
 	"github.com/piprate/json-gold/ld"
 
@@ -64,6 +65,7 @@ type emitter struct {
 
 	keysBuf  [32]keyInfo
 	quadsBuf [32]rdf.Quad
+	spare    []rdf.Quad // a grown quad buffer kept from an earlier conversion
 }
 
 type keyInfo struct {
@@ -110,8 +112,13 @@ func (p *Processor) fastToRDF(doc any) (quads []rdf.Quad, hint string, ok bool) 
 		(p.opts.processingMode != "" && p.opts.processingMode != ld.JsonLd_1_1) {
 		return nil, "", false
 	}
-	e := &emitter{p: p, max: 8 * p.maxQuads()}
+	e := emitterPool.Get().(*emitter)
+	defer e.release()
+	e.p, e.max = p, 8*p.maxQuads()
 	e.quads, e.keys = e.quadsBuf[:0], e.keysBuf[:0]
+	if cap(e.spare) > 0 {
+		e.quads = e.spare[:0]
+	}
 	root := p.rootContext()
 	var err error
 	switch d := doc.(type) {
@@ -123,8 +130,30 @@ func (p *Processor) fastToRDF(doc any) (quads []rdf.Quad, hint string, ok bool) 
 	if err != nil {
 		return nil, e.hint, false
 	}
-	return dedupe(e.quads), "", true
+	// The emitter's buffer goes back to the pool: the caller gets its own copy.
+	return append([]rdf.Quad(nil), dedupe(e.quads)...), "", true
 }
+
+// emitterPool recycles emitters, whose scratch buffers would otherwise be most of the
+// bytes allocated per conversion.
+var emitterPool = sync.Pool{New: func() any { return new(emitter) }}
+
+// release clears e and returns it to the pool, keeping a grown quad buffer of moderate
+// size for the next conversion.
+func (e *emitter) release() {
+	clear(e.quadsBuf[:])
+	clear(e.keysBuf[:])
+	var spare []rdf.Quad
+	if c := cap(e.quads); c > len(e.quadsBuf) && c <= maxSpareQuads {
+		spare = e.quads[:c]
+		clear(spare)
+	}
+	*e = emitter{keysBuf: e.keysBuf, quadsBuf: e.quadsBuf, spare: spare[:0]}
+	emitterPool.Put(e)
+}
+
+// maxSpareQuads caps the quad buffer a pooled emitter keeps.
+const maxSpareQuads = 1024
 
 func dedupe(qs []rdf.Quad) []rdf.Quad {
 	if len(qs) < 2 {
@@ -191,32 +220,41 @@ func hasContainer(ctx *activeContext, name string, flag uint8) bool {
 
 // expandScalar is value expansion of a string, number or boolean under ap.
 func (e *emitter) expandScalar(ctx *activeContext, ap string, v any, out []xv) ([]xv, shape, error) {
+	x, sh, err := e.scalar(ctx, ap, v)
+	if err != nil || sh == shNone {
+		return out, sh, err
+	}
+	return append(out, x), sh, nil
+}
+
+// scalar is expandScalar for one value, without a result slice.
+func (e *emitter) scalar(ctx *activeContext, ap string, v any) (xv, shape, error) {
 	if ap == "" || ap == "@graph" {
-		return out, shNone, nil // free-floating value: dropped, as JSON-LD says
+		return xv{}, shNone, nil // free-floating value: dropped, as JSON-LD says
 	}
 	td := ctx.terms[ap]
 	if td != nil && (td.typ == "@id" || td.typ == "@vocab") {
 		if s, ok := v.(string); ok {
 			x, err := ctx.expandIRI(e.p, s, true, td.typ == "@vocab", nil, nil)
 			if err != nil {
-				return nil, shNone, err
+				return xv{}, shNone, err
 			}
 			t, err := e.idTerm(x)
 			if err != nil {
-				return nil, shNone, err
+				return xv{}, shNone, err
 			}
-			return append(out, xv{kind: xNode, t: t}), shOne, nil
+			return xv{kind: xNode, t: t}, shOne, nil
 		}
 		lit, err := e.literal(v, "", "", false)
 		if err != nil {
-			return nil, shNone, err
+			return xv{}, shNone, err
 		}
-		return append(out, xv{kind: xValue, t: lit}), shOne, nil
+		return xv{kind: xValue, t: lit}, shOne, nil
 	}
 	typ, lang, hasLang := "", "", false
 	if td != nil && td.typ != "" && td.typ != "@id" && td.typ != "@vocab" && td.typ != "@none" {
 		if td.typ == "@json" {
-			return nil, shNone, errDecline
+			return xv{}, shNone, errDecline
 		}
 		typ = td.typ
 	} else if _, isStr := v.(string); isStr {
@@ -229,17 +267,17 @@ func (e *emitter) expandScalar(ctx *activeContext, ap string, v any, out []xv) (
 		}
 		if td != nil && td.hasDir {
 			if td.dir != nil {
-				return nil, shNone, e.decline("base direction has no RDF form here")
+				return xv{}, shNone, e.decline("base direction has no RDF form here")
 			}
 		} else if ctx.dir != "" {
-			return nil, shNone, e.decline("base direction has no RDF form here")
+			return xv{}, shNone, e.decline("base direction has no RDF form here")
 		}
 	}
 	lit, err := e.literal(v, typ, lang, hasLang)
 	if err != nil {
-		return nil, shNone, err
+		return xv{}, shNone, err
 	}
-	return append(out, xv{kind: xValue, t: lit}), shOne, nil
+	return xv{kind: xValue, t: lit}, shOne, nil
 }
 
 // literal is json-gold's conversion of a value object to an RDF literal.
@@ -370,11 +408,11 @@ func (e *emitter) expandMap(ctx *activeContext, ap string, m map[string]any, ins
 	// Type-scoped contexts, applied in lexicographical order of the types.
 	typeKey := ""
 	for k := range m {
-		x, err := ctx.expandIRI(p, k, false, true, nil, nil)
+		isType, err := ctx.expandsToType(p, k)
 		if err != nil {
 			return nil, shNone, err
 		}
-		if x == "@type" {
+		if isType {
 			if typeKey != "" {
 				return nil, shNone, errDecline
 			}
@@ -618,6 +656,25 @@ func (e *emitter) expandMap(ctx *activeContext, ap string, m map[string]any, ins
 	return append(out, xv{kind: xNode, t: subj}), shOne, nil
 }
 
+// expandsToType reports whether key k expands to @type in ctx, as expandIRI(k) == "@type"
+// would, without building the expansion of other keys.
+func (ctx *activeContext) expandsToType(p *Processor, k string) (bool, error) {
+	if strings.IndexByte(k, ':') >= 0 {
+		x, err := ctx.expandIRI(p, k, false, true, nil, nil)
+		return x == "@type", err
+	}
+	// Without a colon, expansion cannot fail: the result is k itself if it is a keyword,
+	// the term's IRI mapping if k is a term, or an IRI built from k.
+	if ld.IsKeyword(k) {
+		return k == "@type", nil
+	}
+	if isReservedKeywordForm(k) {
+		return false, nil
+	}
+	t := ctx.terms[k]
+	return t != nil && t.id == "@type", nil
+}
+
 func trailingZeros(b uint16) int {
 	n := 0
 	for b&1 == 0 && n < 16 {
@@ -641,12 +698,18 @@ func (e *emitter) property(ctx *activeContext, subj rdf.Term, key, iri string, v
 			return err
 		}
 	}
+	// The container mapping is the term's in the active context, before its scoped context
+	// applies (JSON-LD 1.1 expansion step 13.4): a scoped context may redefine or remove
+	// the term itself, as VCDM 2.0's "verifiableCredential" (@graph, "@context": null) does.
 	var flags uint8
-	if tt := termCtx.terms[key]; tt != nil {
-		flags = tt.cont
-		if tt.reverse || tt.nest != "" {
+	if td != nil {
+		flags = td.cont
+		if td.reverse || td.nest != "" {
 			return errDecline
 		}
+	}
+	if tt := termCtx.terms[key]; tt != nil && (tt.reverse || tt.nest != "") {
+		return errDecline
 	}
 	if _, isMap := value.(map[string]any); isMap && flags&(cLanguage|cIndex|cID|cType) != 0 {
 		return errDecline
@@ -691,6 +754,22 @@ func (e *emitter) property(ctx *activeContext, subj rdf.Term, key, iri string, v
 			}
 		}
 		return nil
+	}
+	switch value.(type) {
+	case string, float64, bool:
+		// One scalar: the common case, without a result slice.
+		x, sh, err := e.scalar(termCtx, key, value)
+		if err != nil || sh == shNone {
+			return err
+		}
+		if flags&cList != 0 {
+			x = xv{kind: xList, items: []xv{x}}
+		}
+		obj, err := e.object(x)
+		if err != nil {
+			return err
+		}
+		return e.emit(subj, pred, obj)
 	}
 	res, sh, err := e.expand(termCtx, key, value, false, nil, nil)
 	if err != nil {

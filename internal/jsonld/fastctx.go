@@ -8,12 +8,13 @@ package jsonld
 // by type-scoped, property-scoped and embedded contexts.
 
 import (
-	"encoding/json"
 	"errors"
 	"reflect"
 	"sort"
+	"strconv"
 	"strings"
 	"sync"
+	"sync/atomic"
 
 	"github.com/piprate/json-gold/ld"
 )
@@ -75,8 +76,10 @@ type activeContext struct {
 	prev         *activeContext
 
 	cache *fastCache
+	gen   *cacheGen // the cache generation this context belongs to
 	mu    sync.Mutex
-	deriv map[derivKey]derived
+	deriv map[derivKey]*derived // scoped contexts of terms
+	docs  map[string]*derived   // contexts in documents, by contextKey
 }
 
 type derivKind uint8
@@ -85,109 +88,166 @@ const (
 	derivProperty derivKind = iota + 1 // property-scoped context of a term
 	derivType                          // type-scoped context of a term
 	derivEmbedded                      // @context in the document
-	derivRevert                        // revert to the previous context
 )
 
+// derivKey names one derivation of an active context: the scoped context of a term (by
+// its definition, which is immutable and belongs to that context) or a context found in
+// the document (by its contextKey).
 type derivKey struct {
 	kind derivKind
 	t    *term
 	key  string
 }
 
+// derived is one memoized derivation, computed exactly once (concurrent callers of the
+// same derivation wait for the first).
 type derived struct {
-	ctx *activeContext
-	err error
+	once sync.Once
+	ctx  *activeContext
+	err  error
 }
 
-// fastCache holds a processor's processed contexts.
+// fastCache holds a processor's processed contexts: a tree of active contexts rooted at
+// the initial context, where each edge is a memoized derivation (type-scoped,
+// property-scoped or document context), so every processed context, including nested
+// combinations, is computed once per (active context, scoped context) pair. The tree is
+// bounded: when a generation holds maxCachedContexts derivations (or one context holds
+// maxDerivPerCtx), the next call starts a new generation from a fresh root, and the old
+// tree is freed once no call uses it. Safe for concurrent use.
 type fastCache struct {
-	root    *activeContext
-	mu      sync.Mutex
-	entries int // derived contexts cached so far (bounded by maxCachedContexts)
-	iriMu   sync.RWMutex
-	iriOK   map[string]bool // droppedIRI results for IRIs seen so far (bounded)
+	mu       sync.Mutex
+	root     *activeContext // root of the current generation; nil until first use
+	gen      *cacheGen
+	computed atomic.Int64 // contexts processed (cache misses), for tests
+
+	iriMu  sync.RWMutex
+	iriOK  map[string]bool // droppedIRI results for IRIs seen so far (bounded)
+	iriAbs map[string]bool // ld.IsAbsoluteIri results (bounded)
+}
+
+// cacheGen counts the derivations cached in one generation.
+type cacheGen struct {
+	entries atomic.Int64
 }
 
 const (
-	maxCachedContexts = 1024 // derived contexts per processor; each holds a term map
+	maxCachedContexts = 1024 // derived contexts per generation; each holds a term map
 	maxCachedIRIs     = 16384
 	maxDerivPerCtx    = 256
 	maxRemoteNesting  = 8
 )
 
 func newFastCache() *fastCache {
-	c := &fastCache{iriOK: make(map[string]bool)}
-	return c
+	return &fastCache{iriOK: make(map[string]bool), iriAbs: make(map[string]bool), gen: &cacheGen{}}
 }
 
-// rootContext is the initial active context for p.
+// rootContext is the initial active context for p, in the current cache generation.
 func (p *Processor) rootContext() *activeContext {
 	c := p.fast
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	if c.root == nil {
-		c.root = &activeContext{terms: map[string]*term{}, base: p.opts.Base, cache: c}
+		c.root = &activeContext{terms: map[string]*term{}, base: p.opts.Base, cache: c, gen: c.gen}
 	}
 	return c.root
 }
 
+// full starts a new generation if gen is still the current one.
+func (c *fastCache) full(gen *cacheGen) {
+	c.mu.Lock()
+	if c.gen == gen {
+		c.gen, c.root = &cacheGen{}, nil
+	}
+	c.mu.Unlock()
+}
+
 // iriDropped is droppedIRI with a bounded memo.
 func (c *fastCache) iriDropped(iri string) bool {
+	return c.memo(c.iriOK, iri, droppedIRI)
+}
+
+// isAbsolute is ld.IsAbsoluteIri (which parses a URL) with a bounded memo.
+func (c *fastCache) isAbsolute(iri string) bool {
+	return c.memo(c.iriAbs, iri, ld.IsAbsoluteIri)
+}
+
+func (c *fastCache) memo(m map[string]bool, iri string, f func(string) bool) bool {
 	c.iriMu.RLock()
-	v, ok := c.iriOK[iri]
+	v, ok := m[iri]
 	c.iriMu.RUnlock()
 	if ok {
 		return v
 	}
-	v = droppedIRI(iri)
+	v = f(iri)
 	c.iriMu.Lock()
-	if len(c.iriOK) >= maxCachedIRIs {
-		clear(c.iriOK) // simple eviction: documents cannot pin junk in the memo
+	if len(m) >= maxCachedIRIs {
+		clear(m) // simple eviction: documents cannot pin junk in the memo
 	}
-	c.iriOK[iri] = v
+	m[iri] = v
 	c.iriMu.Unlock()
 	return v
 }
 
-// lookup returns a memoized derivation of c.
-func (c *activeContext) lookup(k derivKey) (derived, bool) {
+// derive returns the memoized derivation k of c, computing it at most once per cache
+// generation; compute produces it. Any error other than errDecline becomes errDecline.
+func (c *activeContext) derive(k derivKey, compute func() (*activeContext, error)) (*activeContext, error) {
 	c.mu.Lock()
-	d, ok := c.deriv[k]
+	var d *derived
+	var ok bool
+	if k.kind == derivEmbedded {
+		d, ok = c.docs[k.key]
+	} else {
+		d, ok = c.deriv[k]
+	}
+	if !ok {
+		if len(c.deriv)+len(c.docs) >= maxDerivPerCtx || c.gen.entries.Add(1) > maxCachedContexts {
+			c.mu.Unlock()
+			c.cache.full(c.gen)
+			return c.cache.run(compute)
+		}
+		d = &derived{}
+		if k.kind == derivEmbedded {
+			if c.docs == nil {
+				c.docs = make(map[string]*derived)
+			}
+			c.docs[k.key] = d
+		} else {
+			if c.deriv == nil {
+				c.deriv = make(map[derivKey]*derived)
+			}
+			c.deriv[k] = d
+		}
+	}
 	c.mu.Unlock()
+	d.once.Do(func() { d.ctx, d.err = c.cache.run(compute) })
+	return d.ctx, d.err
+}
+
+// cachedDoc returns the memoized document context with key key if there is one, waiting
+// for it if another call is computing it. It allocates nothing.
+func (c *activeContext) cachedDoc(key []byte) (*derived, bool) {
+	c.mu.Lock()
+	d, ok := c.docs[string(key)]
+	c.mu.Unlock()
+	if ok {
+		d.once.Do(func() {}) // the first caller's computation has finished
+	}
 	return d, ok
 }
 
-// derive returns the memoized context for a derivation of c; compute produces it.
-func (c *activeContext) derive(k derivKey, p *Processor, compute func() (*activeContext, error)) (*activeContext, error) {
-	if d, ok := c.lookup(k); ok {
-		return d.ctx, d.err
-	}
-	nc, err := compute()
-	if err != nil && !errors.Is(err, errDecline) {
-		err = errDecline
-	}
-	fc := c.cache
-	fc.mu.Lock()
-	store := fc.entries < maxCachedContexts
-	if store {
-		fc.entries++
-	}
-	fc.mu.Unlock()
-	if store {
-		c.mu.Lock()
-		if c.deriv == nil {
-			c.deriv = make(map[derivKey]derived)
+// run processes a context for the cache, counting misses and containing failures.
+func (c *fastCache) run(compute func() (*activeContext, error)) (ctx *activeContext, err error) {
+	c.computed.Add(1)
+	defer func() {
+		if r := recover(); r != nil {
+			ctx, err = nil, errDecline
 		}
-		if len(c.deriv) < maxDerivPerCtx {
-			if d, ok := c.deriv[k]; ok { // lost a race: keep the first
-				c.mu.Unlock()
-				return d.ctx, d.err
-			}
-			c.deriv[k] = derived{nc, err}
-		}
-		c.mu.Unlock()
+	}()
+	ctx, err = compute()
+	if err != nil {
+		ctx, err = nil, errDecline
 	}
-	return nc, err
+	return ctx, err
 }
 
 // reverted is json-gold's RevertToPreviousContext.
@@ -200,20 +260,14 @@ func (c *activeContext) reverted() *activeContext {
 
 // withProperty applies the property-scoped context of t (override protected, propagate).
 func (c *activeContext) withProperty(p *Processor, t *term) (*activeContext, error) {
-	if d, ok := c.lookup(derivKey{kind: derivProperty, t: t}); ok {
-		return d.ctx, d.err
-	}
-	return c.derive(derivKey{kind: derivProperty, t: t}, p, func() (*activeContext, error) {
+	return c.derive(derivKey{kind: derivProperty, t: t}, func() (*activeContext, error) {
 		return c.parse(p, t.ctx, 0, false, true, false, true)
 	})
 }
 
 // withType applies the type-scoped context of t (no propagation, no override).
 func (c *activeContext) withType(p *Processor, t *term) (*activeContext, error) {
-	if d, ok := c.lookup(derivKey{kind: derivType, t: t}); ok {
-		return d.ctx, d.err
-	}
-	return c.derive(derivKey{kind: derivType, t: t}, p, func() (*activeContext, error) {
+	return c.derive(derivKey{kind: derivType, t: t}, func() (*activeContext, error) {
 		return c.parse(p, t.ctx, 0, false, false, false, false)
 	})
 }
@@ -221,67 +275,75 @@ func (c *activeContext) withType(p *Processor, t *term) (*activeContext, error) 
 // withEmbedded applies a context found in the document.
 func (c *activeContext) withEmbedded(p *Processor, local any) (*activeContext, error) {
 	var buf [512]byte
-	if kb, ok := appendURLListKey(buf[:0], local); ok {
-		c.mu.Lock()
-		d, hit := c.deriv[derivKey{kind: derivEmbedded, key: string(kb)}]
-		c.mu.Unlock()
-		if hit {
-			return d.ctx, d.err
-		}
-	}
-	key, ok := embeddedKey(local)
+	kb, ok := appendContextKey(buf[:0], local, 0)
 	if !ok {
 		return nil, errDecline
 	}
-	return c.derive(derivKey{kind: derivEmbedded, key: key}, p, func() (*activeContext, error) {
+	if d, hit := c.cachedDoc(kb); hit {
+		return d.ctx, d.err
+	}
+	return c.derive(derivKey{kind: derivEmbedded, key: string(kb)}, func() (*activeContext, error) {
 		return c.parse(p, local, 0, false, true, false, false)
 	})
 }
 
-// appendURLListKey appends embeddedKey(local) when local is a URL or a list of URLs.
-func appendURLListKey(b []byte, local any) ([]byte, bool) {
-	switch v := local.(type) {
+// maxContextKeyDepth bounds the nesting of a document context that is cached; deeper ones
+// make the fast path decline.
+const maxContextKeyDepth = 32
+
+// appendContextKey appends an unambiguous encoding of the JSON value v (map keys sorted)
+// to b, which identifies a document context for caching; it allocates only for maps with
+// many keys or keys longer than b's spare capacity.
+func appendContextKey(b []byte, v any, depth int) ([]byte, bool) {
+	if depth > maxContextKeyDepth {
+		return nil, false
+	}
+	switch t := v.(type) {
+	case nil:
+		return append(b, 'n'), true
+	case bool:
+		if t {
+			return append(b, 't'), true
+		}
+		return append(b, 'f'), true
+	case float64:
+		b = strconv.AppendFloat(append(b, 'd'), t, 'g', -1, 64)
+		return append(b, ';'), true
 	case string:
-		return append(append(b, 's'), v...), true
+		return appendKeyString(b, t), true
 	case []any:
-		b = append(b, 'a')
-		for _, e := range v {
-			s, ok := e.(string)
-			if !ok {
+		b = append(b, '[')
+		for _, e := range t {
+			var ok bool
+			if b, ok = appendContextKey(b, e, depth+1); !ok {
 				return nil, false
 			}
-			b = append(append(b, s...), 0)
 		}
-		return b, true
+		return append(b, ']'), true
+	case map[string]any:
+		var small [16]string
+		keys := small[:0]
+		for k := range t {
+			keys = append(keys, k)
+		}
+		sort.Strings(keys)
+		b = append(b, '{')
+		for _, k := range keys {
+			b = appendKeyString(b, k)
+			var ok bool
+			if b, ok = appendContextKey(b, t[k], depth+1); !ok {
+				return nil, false
+			}
+		}
+		return append(b, '}'), true
 	}
 	return nil, false
 }
 
-// embeddedKey identifies a document context for caching: URL lists cheaply, anything
-// else by its JSON encoding (map keys sorted).
-func embeddedKey(local any) (string, bool) {
-	switch v := local.(type) {
-	case string:
-		return "s" + v, true
-	case []any:
-		var b strings.Builder
-		b.WriteByte('a')
-		for _, e := range v {
-			s, ok := e.(string)
-			if !ok {
-				goto generic
-			}
-			b.WriteString(s)
-			b.WriteByte(0)
-		}
-		return b.String(), true
-	}
-generic:
-	data, err := json.Marshal(local)
-	if err != nil {
-		return "", false
-	}
-	return "j" + string(data), true
+// appendKeyString appends s with its length, so that no two strings encode alike.
+func appendKeyString(b []byte, s string) []byte {
+	b = strconv.AppendInt(append(b, 's'), int64(len(s)), 10)
+	return append(append(b, ':'), s...)
 }
 
 func (c *activeContext) clone() *activeContext {
@@ -296,6 +358,7 @@ func (c *activeContext) clone() *activeContext {
 		hasProtected: c.hasProtected,
 		prev:         c.prev,
 		cache:        c.cache,
+		gen:          c.gen,
 	}
 	for k, v := range c.terms {
 		nc.terms[k] = v
@@ -345,7 +408,7 @@ func (c *activeContext) parse(p *Processor, local any, nesting int, parsingRemot
 			if !override && result.hasProtected {
 				return nil, errDecline
 			}
-			nc := &activeContext{terms: map[string]*term{}, base: p.opts.Base, cache: c.cache}
+			nc := &activeContext{terms: map[string]*term{}, base: p.opts.Base, cache: c.cache, gen: c.gen}
 			if !propagate {
 				nc.prev = result
 			}
@@ -803,7 +866,7 @@ func (c *activeContext) expandIRI(p *Processor, value string, relative, vocab bo
 		if ok && t.id != "" && t.prefix {
 			return t.id + sfx, nil
 		}
-		if ld.IsAbsoluteIri(value) {
+		if c.cache.isAbsolute(value) {
 			return value, nil
 		}
 	}

@@ -24,6 +24,9 @@ type goldLoader struct {
 	p     *Processor
 	ctx   context.Context
 	loads int
+	// scoped lists the terms of the loaded contexts that json-gold may expand wrongly
+	// (see scopedContainerTerms).
+	scoped []string
 }
 
 func (l *goldLoader) LoadDocument(u string) (*ld.RemoteDocument, error) {
@@ -36,6 +39,7 @@ func (l *goldLoader) LoadDocument(u string) (*ld.RemoteDocument, error) {
 	}
 	if lc, ok := l.p.contexts[u]; ok {
 		// json-gold may modify what it loads (@import merges into it), so it gets a copy.
+		l.scoped = append(l.scoped, lc.scopedContainers...)
 		return &ld.RemoteDocument{DocumentURL: u, Document: deepCopy(lc.doc)}, nil
 	}
 	if l.p.opts.Loader == nil {
@@ -48,6 +52,9 @@ func (l *goldLoader) LoadDocument(u string) (*ld.RemoteDocument, error) {
 	v, err := decodeJSON(data, jsonx.Limits{MaxBytes: l.p.maxBytes(), MaxDepth: l.p.maxDepth()})
 	if err != nil {
 		return nil, err
+	}
+	if m, ok := v.(map[string]any); ok {
+		l.scoped = scopedContainerTerms(l.scoped, m["@context"])
 	}
 	return &ld.RemoteDocument{DocumentURL: u, Document: v}, nil
 }
@@ -75,12 +82,22 @@ func (p *Processor) goldExpand(ctx context.Context, doc any, hint string) (out [
 		}
 	}()
 	opts := p.goldOptions(ctx)
+	var scan docScan
+	scan.walk(doc)
 	expanded, err := ld.NewJsonLdProcessor().Expand(doc, opts)
 	if err != nil {
 		if cerr := ctx.Err(); cerr != nil {
 			return nil, cerr
 		}
 		return nil, mapGoldError(err, hint)
+	}
+	if name, found := scan.uses(scan.scoped, opts.DocumentLoader.(*goldLoader).scoped); found {
+		if hint != "" && !p.opts.UnsafeAllowDroppedTerms {
+			// The fast path, which processes such terms correctly, found dropped data.
+			return nil, &ProcessingError{Kind: ErrUndefinedTerm, Msg: hint}
+		}
+		return nil, &ProcessingError{Kind: ErrUnsupported, Msg: fmt.Sprintf(
+			"term %q has a @container and a scoped @context, which json-gold expands incorrectly", truncate(name))}
 	}
 	if !p.opts.UnsafeAllowDroppedTerms {
 		if err := p.checkExpanded(expanded, 0); err != nil {
@@ -340,4 +357,103 @@ func arrayify(v any) []any {
 		return a
 	}
 	return []any{v}
+}
+
+// scopedContainerTerms appends to dst the terms that the context value c (a local context:
+// a map, a URL, null or an array of them) defines with a @container (or @reverse) and a
+// scoped @context that may change the term's own definition: "@context": null (as VCDM
+// 2.0 defines verifiableCredential), a URL, or a map that redefines the term or nests
+// contexts. json-gold reads the container mapping and the reverse flag from the scoped
+// context instead of the active one (JSON-LD 1.1 expansion step 13.4), so it loses them
+// for such terms. Scoped contexts are searched too, to any depth (documents and context
+// documents are depth-capped when decoded).
+func scopedContainerTerms(dst []string, c any) []string {
+	switch v := c.(type) {
+	case []any:
+		for _, e := range v {
+			dst = scopedContainerTerms(dst, e)
+		}
+	case map[string]any:
+		for k, e := range v {
+			if k == "@context" {
+				dst = scopedContainerTerms(dst, e)
+				continue
+			}
+			def, ok := e.(map[string]any)
+			if !ok {
+				continue
+			}
+			sc, hasCtx := def["@context"]
+			if !hasCtx {
+				continue
+			}
+			_, hasCont := def["@container"]
+			_, hasRev := def["@reverse"]
+			if (hasCont || hasRev) && !scopedKeepsTerm(k, sc) {
+				dst = append(dst, k)
+			}
+			dst = scopedContainerTerms(dst, sc)
+		}
+	}
+	return dst
+}
+
+// scopedKeepsTerm reports whether the scoped context sc certainly leaves the definition of
+// term name alone: a map, or an array of maps, that neither defines name nor nests,
+// imports or clears contexts.
+func scopedKeepsTerm(name string, sc any) bool {
+	for _, e := range arrayify(sc) {
+		m, ok := e.(map[string]any)
+		if !ok {
+			return false
+		}
+		for _, k := range []string{name, "@context", "@import"} {
+			if _, ok := m[k]; ok {
+				return false
+			}
+		}
+	}
+	return true
+}
+
+// docScan records what the general path needs to know about a document before json-gold
+// sees it: the keys it uses outside contexts, and the scoped-container terms (see
+// scopedContainerTerms) of the contexts written in it.
+type docScan struct {
+	keys   map[string]struct{}
+	scoped []string
+}
+
+// walk scans v, a document that passed the depth cap.
+func (s *docScan) walk(v any) {
+	switch t := v.(type) {
+	case []any:
+		for _, e := range t {
+			s.walk(e)
+		}
+	case map[string]any:
+		if s.keys == nil {
+			s.keys = make(map[string]struct{})
+		}
+		for k, e := range t {
+			if k == "@context" {
+				s.scoped = scopedContainerTerms(s.scoped, e)
+				continue
+			}
+			s.keys[k] = struct{}{}
+			s.walk(e)
+		}
+	}
+}
+
+// uses returns the first of the named terms that the document uses as a key.
+func (s *docScan) uses(lists ...[]string) (string, bool) {
+	for _, l := range lists {
+		for _, name := range l {
+			if _, ok := s.keys[name]; ok {
+				return name, true
+			}
+		}
+	}
+	return "", false
 }

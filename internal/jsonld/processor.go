@@ -47,7 +47,8 @@ type Options struct {
 	UnsafeAllowDroppedTerms bool
 
 	// DisableFastPath makes every document go through the general (json-gold) path.
-	// Results are the same; it is meant for tests and comparisons.
+	// Results are the same, except that documents json-gold gets wrong fail with
+	// ErrUnsupported; it is meant for tests and comparisons.
 	DisableFastPath bool
 
 	// Test-only knobs of the general path (the W3C suite needs them).
@@ -140,10 +141,13 @@ func ToRDF(ctx context.Context, doc any, opts *Options) ([]rdf.Quad, error) {
 //
 // Errors wrap ErrMalformed, ErrInvalidContext (and ErrUnknownContext or
 // ErrProtectedTermRedefinition where they apply), ErrUndefinedTerm (safe mode),
-// ErrTooLarge, ErrTooDeep, ErrTooManyQuads, or ctx's error.
+// ErrTooLarge, ErrTooDeep, ErrTooManyQuads, ErrUnsupported, or ctx's error.
 //
 // Common credential shapes take a fast path with cached processed contexts; anything
-// else is processed by json-gold. Both give the same dataset.
+// else is processed by json-gold. Both give the same dataset, except where json-gold is
+// known to be wrong (a term with a @container and a scoped @context that removes it, as
+// VCDM 2.0's verifiableCredential): only the fast path handles such documents, and when it
+// cannot, the call fails with ErrUnsupported.
 func (p *Processor) ToRDF(ctx context.Context, doc any) ([]rdf.Quad, error) {
 	if err := ctx.Err(); err != nil {
 		return nil, err
@@ -189,7 +193,8 @@ func (p *Processor) nameDroppedTerm(err error, v any) error {
 
 // Expand returns the JSON-LD expanded form of doc (always computed by json-gold), with
 // the same input forms, limits, safe mode and errors as ToRDF. Numbers in the result are
-// float64.
+// float64. Documents that json-gold expands incorrectly (see ErrUnsupported), such as
+// VCDM 2.0 presentations that embed credentials, fail with ErrUnsupported.
 func (p *Processor) Expand(ctx context.Context, doc any) ([]any, error) {
 	if err := ctx.Err(); err != nil {
 		return nil, err

@@ -79,16 +79,7 @@ func readFixture(t testing.TB, f fixture) []byte {
 // knownGaps lists valid fixtures that Polity rejects today, with the reason. Such a
 // fixture is skipped with its reason; once Polity accepts it the test fails, so that the
 // entry is removed and the fixture is checked again.
-var knownGaps = map[string]string{
-	// VCDM 2.0 defines verifiableCredential with "@container": "@graph" and a scoped
-	// "@context": null. JSON-LD 1.1 Expansion (step 13.5) takes the container mapping from
-	// the active context; json-gold v0.9.1 (api_expand.go, expandObject) and Polity's fast
-	// path read it from the term's scoped context, where the null context has removed the
-	// term, so the credential is not put in its own named graph and the canonical N-Quads
-	// differ from jsonld.js (w3c/vc-data-model#1373, digitalbazaar/jsonld.js#544,
-	// piprate/json-gold#105).
-	"eddsa-rdfc-2022-presentation.json": "internal/jsonld drops the @graph container of verifiableCredential (VCDM 2.0 presentations)",
-}
+var knownGaps = map[string]string{}
 
 // checkKnownGap skips a known gap that still fails and fails one that now passes.
 func checkKnownGap(t *testing.T, f fixture, err error) {

@@ -69,8 +69,9 @@ type Limits struct {
 }
 
 // VerifierConfig configures a [Verifier]. The zero value is a working configuration:
-// did:key and did:jwk issuers only, the system clock, [DefaultSkew], no status checks
-// and any issuer trusted.
+// did:key and did:jwk issuers only, the system clock, [DefaultSkew], no status checks,
+// any issuer trusted, and presentations remembered in memory for
+// [DefaultReplayWindow] to refuse replays.
 type VerifierConfig struct {
 	// Resolver resolves issuer DIDs. Nil means a cached resolver for did:key and
 	// did:jwk only, which never touches the network; add did:web (or pinned
@@ -110,6 +111,28 @@ type VerifierConfig struct {
 
 	// Limits caps the input.
 	Limits Limits
+
+	// NonceStore remembers accepted presentations to refuse replays (see
+	// [Verifier.VerifyPresentation]). Nil means a [MemoryNonceStore] of this
+	// Verifier alone, with [DefaultMaxNonces] entries on the Verifier's clock.
+	NonceStore NonceStore
+
+	// ReplayWindow is how long an accepted presentation is remembered: 0 means
+	// DefaultReplayWindow. A presentation that stays valid longer (its proof expires,
+	// exp, or creation time plus PresentationMaxAge) is remembered until then, up to
+	// MaxReplayHold.
+	ReplayWindow time.Duration
+
+	// DisableReplayCheck skips the replay check (reported as skipped), for callers
+	// that redeem each challenge themselves.
+	DisableReplayCheck bool
+
+	// PresentationMaxAge, when positive, bounds a presentation's age: its proof's
+	// created (vp+jwt iat, KB-JWT iat) must lie within PresentationMaxAge before now
+	// and not after now, with Skew either way. Zero means no bound for Data Integrity
+	// and vp+jwt presentations (expires, exp and nbf are still checked) and the
+	// default of vc/sdjwt for Key Binding JWTs, whose iat is always bounded.
+	PresentationMaxAge time.Duration
 }
 
 // Verifier verifies credentials with a fixed configuration. Create one with
@@ -153,6 +176,9 @@ func NewOfflineResolver() *did.MultiResolver {
 // NewVerifier returns a Verifier for cfg. A registered context that cannot be parsed,
 // or does not match its SHA-256, makes every verification fail its contexts check.
 func NewVerifier(cfg VerifierConfig) *Verifier {
+	if cfg.NonceStore == nil && !cfg.DisableReplayCheck {
+		cfg.NonceStore = NewMemoryNonceStore(0, cfg.Now)
+	}
 	v := &Verifier{cfg: cfg, resolver: cfg.Resolver}
 	if v.resolver == nil {
 		v.resolver = DefaultResolver()
@@ -274,7 +300,7 @@ func isCompact(s []byte) bool {
 
 func (v *Verifier) verifyDataIntegrity(ctx context.Context, r *Result, raw []byte) (*Result, error) {
 	r.Format = FormatDataIntegrity
-	c, err := v.parser.ParseCredential(raw)
+	doc, c, err := v.parseDI(raw)
 	if err != nil {
 		if p, perr := v.parser.ParsePresentation(raw); perr == nil && p.HasProof() {
 			err = fmt.Errorf("%w: input is a presentation: use VerifyPresentation", ErrMalformed)
@@ -293,7 +319,7 @@ func (v *Verifier) verifyDataIntegrity(ctx context.Context, r *Result, raw []byt
 		v.skipRest(r, CheckNameContexts, errBlocked)
 		return r, r.Finish()
 	}
-	_, err = v.proveDI(ctx, raw)
+	_, err = v.proveDI(ctx, doc)
 	if err != nil && !isJSONLDError(err) && ctx.Err() == nil {
 		// The proof failed before its document was processed: expand it here so that
 		// the contexts check is decided.
@@ -614,9 +640,33 @@ func isJSONLDError(err error) bool {
 		errors.Is(err, jsonld.ErrTooManyQuads)
 }
 
-// proveDI verifies the Data Integrity proofs of a credential.
-func (v *Verifier) proveDI(ctx context.Context, raw []byte) (*dataintegrity.Report, error) {
-	return dataintegrity.Verify(ctx, raw, v.env, dataintegrity.VerifyOptions{ProofOnly: v.cfg.ProofOnly})
+// parseDI decodes a credential with an embedded proof once: one strict pass
+// (dataintegrity.ParseDocument, within the Verifier's limits) gives the document the
+// proofs are verified on, and the credential is read from the same, now checked,
+// bytes. Errors are those of ParseCredential.
+func (v *Verifier) parseDI(raw []byte) (*dataintegrity.Document, *Credential, error) {
+	doc, err := dataintegrity.ParseDocument(raw, dataintegrity.DocumentLimits{MaxBytes: v.parser.MaxBytes, MaxDepth: v.parser.MaxDepth})
+	if err != nil {
+		// Report what ParseCredential reports (a *FieldError for a non-object, say);
+		// input it accepts is still refused, with the strict parser's error.
+		if _, perr := v.parser.ParseCredential(raw); perr != nil {
+			return nil, nil, perr
+		}
+		return nil, nil, err
+	}
+	c, err := decodeCredential(bytes.Clone(raw))
+	if err != nil {
+		return nil, nil, err
+	}
+	if err := c.Validate(); err != nil {
+		return nil, nil, err
+	}
+	return doc, c, nil
+}
+
+// proveDI verifies the Data Integrity proofs of a parsed credential.
+func (v *Verifier) proveDI(ctx context.Context, doc *dataintegrity.Document) (*dataintegrity.Report, error) {
+	return dataintegrity.VerifyDocument(ctx, doc, v.env, dataintegrity.VerifyOptions{ProofOnly: v.cfg.ProofOnly})
 }
 
 // VerifyList verifies a status list credential for a status.Checker (it implements

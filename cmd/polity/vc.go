@@ -2,6 +2,7 @@ package main
 
 import (
 	"bytes"
+	"cmp"
 	"context"
 	"encoding/json"
 	"errors"
@@ -13,7 +14,11 @@ import (
 	"time"
 
 	"github.com/polity-id/polity/did"
+	"github.com/polity-id/polity/did/jwk"
+	"github.com/polity-id/polity/did/key"
 	"github.com/polity-id/polity/vc"
+	"github.com/polity-id/polity/vc/jose"
+	"github.com/polity-id/polity/vc/sdjwt"
 	"github.com/polity-id/polity/vc/status"
 )
 
@@ -22,8 +27,8 @@ const vcUsage = `Usage: polity vc COMMAND [OPTIONS] FILE
 Issue and verify verifiable credentials (W3C VCDM 2.0, reads 1.1).
 
 Commands:
-  issue     sign a credential with a Data Integrity proof
-  verify    verify a credential and print the result as JSON
+  issue     sign a credential (Data Integrity, vc+jwt, JWT-VC 1.1 or SD-JWT)
+  verify    verify a credential or presentation and print the result as JSON
 
 Run "polity vc COMMAND --help" for a command's options.
 
@@ -32,18 +37,23 @@ Example:
   polity vc verify signed.json
 `
 
-const vcIssueUsage = `Usage: polity vc issue --key KEYFILE [--suite SUITE] [--created TIME] [--issuer DID] [--vm DIDURL] [--status LIST] IN.json
+const vcIssueUsage = `Usage: polity vc issue --key KEYFILE [--suite SUITE] [--created TIME] [--issuer DID] [--vm DIDURL] [--status LIST] [--holder DID] [--disclose PATH]... IN.json
 
-Signs the credential in IN.json ("-" for stdin) with a Data Integrity proof and prints
-the secured credential on stdout. An issuer (--issuer, or the key's did:key DID) and
-validFrom (issuanceDate for a VCDM 1.1 credential) are added when absent; nothing
-else is changed.
+Signs the credential in IN.json ("-" for stdin) and prints the secured credential on
+stdout: JSON for a Data Integrity proof, one compact line for a JWT or an SD-JWT. An
+issuer (--issuer, or the key's did:key DID) and validFrom (issuanceDate for a VCDM 1.1
+credential) are added when absent; nothing else is changed.
 
 Options:
   --key KEYFILE    private key file, as written by "polity did new" (required)
-  --suite SUITE    eddsa-rdfc-2022, eddsa-jcs-2022, ecdsa-rdfc-2019, ecdsa-jcs-2019 or
-                   Ed25519Signature2020 (default: eddsa-rdfc-2022 for Ed25519 keys,
-                   ecdsa-rdfc-2019 for P-256 and P-384 keys)
+  --suite SUITE    a Data Integrity suite: eddsa-rdfc-2022, eddsa-jcs-2022,
+                   ecdsa-rdfc-2019, ecdsa-jcs-2019 or Ed25519Signature2020 (default:
+                   eddsa-rdfc-2022 for Ed25519 keys, ecdsa-rdfc-2019 for P-256 and
+                   P-384 keys); or
+                     vc-jwt       application/vc+jwt (VC-JOSE-COSE, VCDM 2.0)
+                     jwt-vc-1.1   a VCDM 1.1 JWT-VC (the "vc" claim form)
+                     sd-jwt       an SD-JWT VC (dc+sd-jwt) whose payload is the
+                                  credential, with iss, vct, iat and cnf added
   --created TIME   proof time, RFC 3339 (default now); with a fixed time, Ed25519
                    proofs are reproducible byte for byte
   --issuer DID     issuer DID when IN.json has none (default: the key's did:key)
@@ -51,12 +61,18 @@ Options:
                    own did:key or did:jwk DID
   --status LIST    allocate an index in the status list whose state file is LIST
                    (see "polity status") and add its credentialStatus entry
+  --holder DID     sd-jwt: the holder's did:key or did:jwk DID, whose key goes into
+                   cnf so that the holder can present with key binding
+  --disclose PATH  sd-jwt: make the claim at PATH selectively disclosable, such as
+                   credentialSubject.role or credentialSubject.address.* (repeatable)
 
 Example:
   polity vc issue --key issuer.jwk --suite eddsa-jcs-2022 membership.json
+  polity vc issue --key issuer.jwk --suite sd-jwt --holder did:key:z6Mk... \
+      --disclose credentialSubject.role membership.json
 `
 
-const vcVerifyUsage = `Usage: polity vc verify [--proof-only] [--now TIME] [--skew DURATION] [--did-doc FILE|DIR]... [--trust DID[=TYPE,...]]... [--status-dir DIR | --ignore-status] FILE
+const vcVerifyUsage = `Usage: polity vc verify [--challenge C [--domain D]] [--proof-only] [--now TIME] [--skew DURATION] [--did-doc FILE|DIR]... [--trust DID[=TYPE,...]]... [--status-dir DIR | --ignore-status] FILE
 
 Verifies the credential in FILE ("-" for stdin): a JSON credential with a Data
 Integrity proof, a vc+jwt or JWT-VC token, or an SD-JWT VC. Prints one JSON object
@@ -65,16 +81,24 @@ on stdout:
   {"verified":false,"checks":[...],"error":{"code":"CODE","message":"..."}}
 Codes: MALFORMED, UNKNOWN_CONTEXT, UNSUPPORTED_SUITE, INVALID_SIGNATURE,
 UNRESOLVABLE_DID, KEY_NOT_AUTHORIZED, EXPIRED, NOT_YET_VALID, REVOKED, SUSPENDED,
-UNTRUSTED_ISSUER (and ERROR for a status that could not be determined).
+UNTRUSTED_ISSUER (and ERROR for a status that could not be determined); for
+presentations also CHALLENGE_MISMATCH, DOMAIN_MISMATCH, HOLDER_MISMATCH and REPLAY.
+
+A presentation (Data Integrity, vp+jwt, or SD-JWT with key binding) is detected
+and verified like "polity vp verify", which needs --challenge.
 
 Nothing is fetched: did:key and did:jwk resolve offline, other DIDs need their DID
 documents pinned with --did-doc.
 
 Options:
+  --challenge C      presentations: the challenge (nonce) the holder was given
+  --domain D         presentations: the verifier's domain (audience) they must name
   --proof-only       check structure, contexts and signature only: the key need not
                      belong to the issuer; validity, status and issuer are skipped
   --now TIME         check validity at TIME, RFC 3339 (default now)
   --skew DURATION    clock tolerance (default 1m)
+  --max-age DURATION presentations: how old their proof may be (default: no bound,
+                     except 5m for an SD-JWT key binding JWT)
   --did-doc PATH     a DID document file, or a directory of *.json DID documents,
                      to resolve DIDs offline (repeatable)
   --trust DID[=T,..] trust issuer DID, for the listed types only if given
@@ -194,6 +218,9 @@ func runVCIssue(e *env, args []string) int {
 	issuer := fs.String("issuer", "", "")
 	vm := fs.String("vm", "", "")
 	statusList := fs.String("status", "", "")
+	holder := fs.String("holder", "", "")
+	var disclose vcListFlag
+	fs.Var(&disclose, "disclose", "")
 	if code, ok := parseFlags(e, fs, vcIssueUsage, interspersed(fs, args)); !ok {
 		return code
 	}
@@ -208,8 +235,13 @@ func runVCIssue(e *env, args []string) int {
 		return exitUsage
 	}
 	opts := vc.IssueOptions{Suite: *suite, IssuerDID: *issuer, VerificationMethod: *vm}
-	if *suite != "" && !contains(vc.Suites(), *suite) {
-		errorf(e, "unknown --suite %q (want one of %s)", *suite, strings.Join(vc.Suites(), ", "))
+	jwtSuite := contains(jwtSuites, *suite)
+	if *suite != "" && !jwtSuite && !contains(vc.Suites(), *suite) {
+		errorf(e, "unknown --suite %q (want one of %s, %s)", *suite, strings.Join(vc.Suites(), ", "), strings.Join(jwtSuites, ", "))
+		return exitUsage
+	}
+	if (*holder != "" || len(disclose) > 0) && *suite != suiteSDJWT {
+		errorf(e, "--holder and --disclose apply to --suite %s only", suiteSDJWT)
 		return exitUsage
 	}
 	if *created != "" {
@@ -237,6 +269,25 @@ func runVCIssue(e *env, args []string) int {
 			return exitFailure
 		}
 		opts.Status = []vc.Node{n}
+	}
+	if jwtSuite {
+		var holderKey *did.PublicKey
+		if *holder != "" {
+			if holderKey, err = didPublicKey(*holder); err != nil {
+				errorf(e, "--holder: %v", err)
+				return exitUsage
+			}
+		}
+		tok, err := issueJWT(data, priv, opts, holderKey, disclose)
+		if err != nil {
+			errorf(e, "%v", err)
+			if errors.Is(err, vc.ErrKeyNotAuthorized) {
+				hintf(e, "pass --vm with the key's verification method in the issuer's DID document")
+			}
+			return exitFailure
+		}
+		fmt.Fprintln(e.stdout, tok)
+		return exitOK
 	}
 	signed, err := vc.Issue(context.Background(), data, priv, opts)
 	if err != nil {
@@ -308,42 +359,49 @@ func contains(list []string, s string) bool {
 	return false
 }
 
-func runVCVerify(e *env, args []string) int {
-	fs := flag.NewFlagSet("vc verify", flag.ContinueOnError)
-	proofOnly := fs.Bool("proof-only", false, "")
-	now := fs.String("now", "", "")
-	skew := fs.Duration("skew", vc.DefaultSkew, "")
-	ignoreStatus := fs.Bool("ignore-status", false, "")
-	statusDir := fs.String("status-dir", "", "")
-	var docs, trust vcListFlag
-	fs.Var(&docs, "did-doc", "")
-	fs.Var(&trust, "trust", "")
-	if code, ok := parseFlags(e, fs, vcVerifyUsage, interspersed(fs, args)); !ok {
-		return code
-	}
-	if fs.NArg() != 1 {
-		errorf(e, "vc verify takes exactly one credential file")
-		fmt.Fprint(e.stderr, vcVerifyUsage)
-		return exitUsage
-	}
-	cfg := vc.VerifierConfig{ProofOnly: *proofOnly, IgnoreStatus: *ignoreStatus, Skew: *skew}
-	if *skew == 0 {
+// verifierFlags are the verifier options "vc verify" and "vp verify" share.
+type verifierFlags struct {
+	proofOnly, ignoreStatus bool
+	now, statusDir          string
+	skew, maxAge            time.Duration
+	docs, trust             vcListFlag
+	challenge, domain       string
+}
+
+func (f *verifierFlags) register(fs *flag.FlagSet) {
+	fs.BoolVar(&f.proofOnly, "proof-only", false, "")
+	fs.StringVar(&f.now, "now", "", "")
+	fs.DurationVar(&f.skew, "skew", vc.DefaultSkew, "")
+	fs.DurationVar(&f.maxAge, "max-age", 0, "")
+	fs.BoolVar(&f.ignoreStatus, "ignore-status", false, "")
+	fs.StringVar(&f.statusDir, "status-dir", "", "")
+	fs.Var(&f.docs, "did-doc", "")
+	fs.Var(&f.trust, "trust", "")
+	fs.StringVar(&f.challenge, "challenge", "", "")
+	fs.StringVar(&f.domain, "domain", "", "")
+}
+
+// verifier builds the Verifier the flags describe; ok is false after a usage error
+// was reported.
+func (f *verifierFlags) verifier(e *env) (*vc.Verifier, bool) {
+	cfg := vc.VerifierConfig{ProofOnly: f.proofOnly, IgnoreStatus: f.ignoreStatus, Skew: f.skew, PresentationMaxAge: f.maxAge}
+	if f.skew == 0 {
 		cfg.Skew = -1
 	}
-	if *now != "" {
-		t, err := parseTimeFlag(*now)
+	if f.now != "" {
+		t, err := parseTimeFlag(f.now)
 		if err != nil {
-			errorf(e, "--now: not an RFC 3339 time with a time zone: %q", *now)
-			return exitUsage
+			errorf(e, "--now: not an RFC 3339 time with a time zone: %q", f.now)
+			return nil, false
 		}
 		cfg.Now = func() time.Time { return t }
 	}
 	res := vc.NewOfflineResolver()
-	for _, p := range docs {
+	for _, p := range f.docs {
 		st, err := os.Stat(p)
 		if err != nil {
 			errorf(e, "--did-doc: %v", err)
-			return exitUsage
+			return nil, false
 		}
 		if st.IsDir() {
 			_, err = res.PinDir(p)
@@ -352,30 +410,30 @@ func runVCVerify(e *env, args []string) int {
 		}
 		if err != nil {
 			errorf(e, "--did-doc %s: %v", p, err)
-			return exitUsage
+			return nil, false
 		}
 	}
 	cfg.Resolver = res
-	if *statusDir != "" {
-		if *ignoreStatus {
+	if f.statusDir != "" {
+		if f.ignoreStatus {
 			errorf(e, "--status-dir and --ignore-status exclude each other")
-			return exitUsage
+			return nil, false
 		}
-		if st, err := os.Stat(*statusDir); err != nil || !st.IsDir() {
-			errorf(e, "--status-dir %s is not a directory", *statusDir)
-			return exitUsage
+		if st, err := os.Stat(f.statusDir); err != nil || !st.IsDir() {
+			errorf(e, "--status-dir %s is not a directory", f.statusDir)
+			return nil, false
 		}
 		lists := vc.NewVerifier(cfg)
-		checker := status.NewChecker(status.NewDirFetcher(*statusDir), lists, &status.Config{Now: cfg.Now})
+		checker := status.NewChecker(status.NewDirFetcher(f.statusDir), lists, &status.Config{Now: cfg.Now})
 		cfg.StatusChecker = vc.NewStatusListChecker(checker)
 	}
-	if len(trust) > 0 {
+	if len(f.trust) > 0 {
 		cfg.TrustedIssuers = map[string][]string{}
-		for _, t := range trust {
+		for _, t := range f.trust {
 			id, types, _ := strings.Cut(t, "=")
 			if _, err := did.Parse(id); err != nil {
 				errorf(e, "--trust: %q is not a DID", id)
-				return exitUsage
+				return nil, false
 			}
 			var list []string
 			if types != "" {
@@ -384,12 +442,34 @@ func runVCVerify(e *env, args []string) int {
 			cfg.TrustedIssuers[id] = append(cfg.TrustedIssuers[id], list...)
 		}
 	}
+	return vc.NewVerifier(cfg), true
+}
+
+func runVCVerify(e *env, args []string) int {
+	fs := flag.NewFlagSet("vc verify", flag.ContinueOnError)
+	var f verifierFlags
+	f.register(fs)
+	if code, ok := parseFlags(e, fs, vcVerifyUsage, interspersed(fs, args)); !ok {
+		return code
+	}
+	if fs.NArg() != 1 {
+		errorf(e, "vc verify takes exactly one credential file")
+		fmt.Fprint(e.stderr, vcVerifyUsage)
+		return exitUsage
+	}
+	v, ok := f.verifier(e)
+	if !ok {
+		return exitUsage
+	}
 	data, err := readInput(e, fs.Arg(0), maxInput)
 	if err != nil {
 		errorf(e, "%v", err)
 		return exitUsage
 	}
-	r, verr := vc.NewVerifier(cfg).Verify(context.Background(), data)
+	if vc.IsPresentation(data) {
+		return verifyPresentationCLI(e, v, data, &f)
+	}
+	r, verr := v.Verify(context.Background(), data)
 	out, err := json.Marshal(r)
 	if err != nil {
 		errorf(e, "encoding result: %v", err)
@@ -401,4 +481,146 @@ func runVCVerify(e *env, args []string) int {
 		return exitFailure
 	}
 	return exitOK
+}
+
+// JOSE suites of "vc issue".
+const (
+	suiteVCJWT  = "vc-jwt"
+	suiteJWTVC  = "jwt-vc-1.1"
+	suiteSDJWT  = "sd-jwt"
+	maxDisclose = 256
+)
+
+var jwtSuites = []string{suiteVCJWT, suiteJWTVC, suiteSDJWT}
+
+// issueJWT secures a credential as vc+jwt, a JWT-VC or an SD-JWT VC.
+func issueJWT(data []byte, priv *did.PrivateKey, opts vc.IssueOptions, holder *did.PublicKey, disclose []string) (string, error) {
+	dec := json.NewDecoder(bytes.NewReader(data))
+	dec.UseNumber()
+	var m map[string]any
+	if err := dec.Decode(&m); err != nil || m == nil {
+		return "", fmt.Errorf("%w: the credential is not a JSON object", vc.ErrMalformed)
+	}
+	keyDID := key.New(priv.Public())
+	issuer := cmp.Or(opts.IssuerDID, keyDID)
+	switch iss := m["issuer"].(type) {
+	case nil:
+		m["issuer"] = issuer
+	case string:
+		issuer = iss
+	case map[string]any:
+		issuer, _ = iss["id"].(string)
+	}
+	if opts.IssuerDID != "" && issuer != opts.IssuerDID {
+		return "", fmt.Errorf("%w: the credential names issuer %q, not %q", vc.ErrMalformed, issuer, opts.IssuerDID)
+	}
+	kid := opts.VerificationMethod
+	if kid == "" {
+		switch issuer {
+		case keyDID:
+			kid = keyDID + "#" + strings.TrimPrefix(keyDID, "did:key:")
+		case jwk.New(priv.Public()):
+			kid = issuer + "#0"
+		default:
+			return "", fmt.Errorf("%w: issuer %q is not the key's did:key or did:jwk", vc.ErrKeyNotAuthorized, issuer)
+		}
+	}
+	created := opts.Created
+	if created.IsZero() {
+		created = time.Now()
+	}
+	created = created.UTC().Truncate(time.Second)
+	dateField := "validFrom"
+	if opts.Suite == suiteJWTVC {
+		dateField = "issuanceDate"
+	}
+	if _, ok := m[dateField]; !ok {
+		m[dateField] = vc.FormatDateTime(created)
+	}
+	if len(opts.Status) > 0 {
+		if _, ok := m["credentialStatus"]; ok {
+			return "", fmt.Errorf("%w: the credential already has credentialStatus", vc.ErrMalformed)
+		}
+		var list []any
+		for _, n := range opts.Status {
+			entry := map[string]any{"id": n.ID}
+			if len(n.Types) > 0 {
+				entry["type"] = n.Types[0]
+			}
+			for k, v := range n.Props {
+				entry[k] = v
+			}
+			list = append(list, entry)
+		}
+		m["credentialStatus"] = list
+	}
+	switch opts.Suite {
+	case suiteVCJWT:
+		doc, err := json.Marshal(m)
+		if err != nil {
+			return "", err
+		}
+		return jose.SignCredential(doc, priv, kid)
+	case suiteJWTVC:
+		doc, err := json.Marshal(m)
+		if err != nil {
+			return "", err
+		}
+		return jose.SignJWTVC(doc, priv, kid)
+	}
+	// SD-JWT VC: the credential is the payload, with the registered claims.
+	m["iss"] = issuer
+	m["iat"] = created.Unix()
+	if _, ok := m["vct"]; !ok {
+		m["vct"] = credentialType(m["type"])
+	}
+	if len(disclose) > maxDisclose {
+		return "", fmt.Errorf("%w: more than %d --disclose paths", vc.ErrMalformed, maxDisclose)
+	}
+	doc, err := json.Marshal(m)
+	if err != nil {
+		return "", err
+	}
+	sopts := &sdjwt.IssueOptions{Disclose: disclose, Kid: kid}
+	if holder != nil {
+		sopts.HolderKey = holder
+	}
+	tok, err := sdjwt.Issue(doc, priv, sopts)
+	if err != nil {
+		return "", fmt.Errorf("%w: %w", vc.ErrMalformed, err)
+	}
+	return tok, nil
+}
+
+// credentialType returns the first type other than VerifiableCredential, for "vct".
+func credentialType(t any) string {
+	var types []string
+	switch v := t.(type) {
+	case string:
+		types = []string{v}
+	case []any:
+		for _, x := range v {
+			if s, ok := x.(string); ok {
+				types = append(types, s)
+			}
+		}
+	}
+	for _, s := range types {
+		if s != vc.TypeCredential {
+			return s
+		}
+	}
+	return vc.TypeCredential
+}
+
+// didPublicKey returns the key of a did:key or did:jwk DID.
+func didPublicKey(s string) (*did.PublicKey, error) {
+	switch {
+	case strings.HasPrefix(s, "did:key:"):
+		return key.PublicKey(s)
+	case strings.HasPrefix(s, "did:jwk:"):
+		pk, _, err := jwk.PublicKey(s)
+		return pk, err
+	}
+	return nil, fmt.Errorf("%q is not a did:key or did:jwk DID", s)
 }

@@ -2,6 +2,7 @@ package canon
 
 import (
 	"encoding/json"
+	"errors"
 	"fmt"
 	"math"
 	"slices"
@@ -23,347 +24,83 @@ func JCS(data []byte) ([]byte, error) {
 // numbers as ECMAScript's Number.prototype.toString writes them.
 //
 // The input must be I-JSON (RFC 7493): valid UTF-8, no lone surrogates (escaped or not), no
-// duplicate member names after unescaping, numbers within IEEE 754 double range. Errors are
-// *JCSError wrapping jsonx.ErrMalformed, jsonx.ErrDuplicateKey, jsonx.ErrTooLarge,
-// jsonx.ErrTooDeep (the last three also match jsonx.ErrMalformed), or ErrNumber for a number
-// too large for a double (1e400). Numbers too small for a double become 0, as in ECMAScript.
+// duplicate member names after unescaping, numbers within IEEE 754 double range. It is
+// parsed by jsonx.Decode, the strict parser every other decoder uses, and written with
+// [JCSValue]'s serializer. Errors are *JCSError wrapping jsonx.ErrMalformed,
+// jsonx.ErrDuplicateKey, jsonx.ErrTooLarge, jsonx.ErrTooDeep (the last three also match
+// jsonx.ErrMalformed), or ErrNumber for a number too large for a double (1e400; its Offset
+// is -1). Numbers too small for a double become 0, as in ECMAScript.
 func JCSLimits(data []byte, lim jsonx.Limits) ([]byte, error) {
-	maxBytes, maxDepth := lim.MaxBytes, lim.MaxDepth
-	if maxBytes <= 0 {
-		maxBytes = jsonx.DefaultMaxBytes
+	v, err := jsonx.Decode(data, lim)
+	if err != nil {
+		var se *jsonx.SyntaxError
+		if errors.As(err, &se) {
+			return nil, &JCSError{Offset: se.Offset, Msg: se.Msg, Err: se.Unwrap()}
+		}
+		return nil, &JCSError{Offset: -1, Msg: "invalid JSON", Err: jsonx.ErrMalformed}
 	}
+	maxDepth := lim.MaxDepth
 	if maxDepth <= 0 {
 		maxDepth = jsonx.DefaultMaxDepth
 	}
-	if len(data) > maxBytes {
-		return nil, &JCSError{Offset: maxBytes, Msg: fmt.Sprintf("input is %d bytes, limit %d", len(data), maxBytes), Err: jsonx.ErrTooLarge}
-	}
-	p := jcsParser{data: data, maxDepth: maxDepth}
-	p.skipSpace()
-	out, err := p.value(make([]byte, 0, len(data)), 0)
+	out, err := appendJCSValue(make([]byte, 0, len(data)), v, 0, maxDepth)
 	if err != nil {
-		return nil, err
-	}
-	p.skipSpace()
-	if p.pos != len(data) {
-		return nil, p.fail(jsonx.ErrMalformed, "data after the JSON value")
+		kind := jsonx.ErrMalformed
+		if errors.Is(err, ErrNumber) {
+			kind = ErrNumber
+		}
+		return nil, &JCSError{Offset: -1, Msg: err.Error(), Err: kind}
 	}
 	return out, nil
 }
 
-type jcsParser struct {
-	data     []byte
-	pos      int
-	maxDepth int
-	sbuf     []byte
+// appendNumber appends the JCS form of the JSON number text n.
+func appendNumber(dst []byte, n string) ([]byte, error) {
+	if !validNumber(n) {
+		return nil, fmt.Errorf("%w: invalid number", jsonx.ErrMalformed)
+	}
+	f, err := strconv.ParseFloat(n, 64)
+	if err != nil && math.IsInf(f, 0) {
+		return nil, fmt.Errorf("%w: number out of IEEE 754 double range", ErrNumber)
+	}
+	return AppendES6Number(dst, f)
 }
 
-func (p *jcsParser) fail(kind error, msg string) error {
-	return &JCSError{Offset: p.pos, Msg: msg, Err: kind}
-}
-
-func (p *jcsParser) skipSpace() {
-	for p.pos < len(p.data) {
-		switch p.data[p.pos] {
-		case ' ', '\t', '\n', '\r':
-			p.pos++
-		default:
-			return
-		}
-	}
-}
-
-func (p *jcsParser) value(dst []byte, depth int) ([]byte, error) {
-	if p.pos == len(p.data) {
-		return nil, p.fail(jsonx.ErrMalformed, "unexpected end of input")
-	}
-	switch c := p.data[p.pos]; {
-	case c == '{':
-		return p.object(dst, depth+1)
-	case c == '[':
-		return p.array(dst, depth+1)
-	case c == '"':
-		s, err := p.str()
-		if err != nil {
-			return nil, err
-		}
-		return appendJCSString(dst, s), nil
-	case c == '-' || c >= '0' && c <= '9':
-		return p.number(dst)
-	case c == 't':
-		return p.literal(dst, "true")
-	case c == 'f':
-		return p.literal(dst, "false")
-	case c == 'n':
-		return p.literal(dst, "null")
-	}
-	return nil, p.fail(jsonx.ErrMalformed, "unexpected character")
-}
-
-func (p *jcsParser) literal(dst []byte, lit string) ([]byte, error) {
-	if len(p.data)-p.pos < len(lit) || string(p.data[p.pos:p.pos+len(lit)]) != lit {
-		return nil, p.fail(jsonx.ErrMalformed, "invalid literal")
-	}
-	p.pos += len(lit)
-	return append(dst, lit...), nil
-}
-
-type member struct {
-	name     string
-	off, end int // canonical "name":value in the scratch copy
-}
-
-func (p *jcsParser) object(dst []byte, depth int) ([]byte, error) {
-	if depth > p.maxDepth {
-		return nil, p.fail(jsonx.ErrTooDeep, fmt.Sprintf("more than %d nested objects and arrays", p.maxDepth))
-	}
-	p.pos++ // '{'
-	p.skipSpace()
-	if p.pos < len(p.data) && p.data[p.pos] == '}' {
-		p.pos++
-		return append(dst, '{', '}'), nil
-	}
-	start := len(dst)
-	var members []member
-	for {
-		if p.pos == len(p.data) || p.data[p.pos] != '"' {
-			return nil, p.fail(jsonx.ErrMalformed, "expected member name")
-		}
-		name, err := p.str()
-		if err != nil {
-			return nil, err
-		}
-		off := len(dst)
-		dst = appendJCSString(dst, name)
-		dst = append(dst, ':')
-		p.skipSpace()
-		if p.pos == len(p.data) || p.data[p.pos] != ':' {
-			return nil, p.fail(jsonx.ErrMalformed, "expected ':'")
-		}
-		p.pos++
-		p.skipSpace()
-		if dst, err = p.value(dst, depth); err != nil {
-			return nil, err
-		}
-		members = append(members, member{name, off - start, len(dst) - start})
-		p.skipSpace()
-		if p.pos == len(p.data) {
-			return nil, p.fail(jsonx.ErrMalformed, "unterminated object")
-		}
-		if p.data[p.pos] == '}' {
-			p.pos++
-			break
-		}
-		if p.data[p.pos] != ',' {
-			return nil, p.fail(jsonx.ErrMalformed, "expected ',' or '}'")
-		}
-		p.pos++
-		p.skipSpace()
-	}
-	slices.SortStableFunc(members, func(a, b member) int { return compareUTF16(a.name, b.name) })
-	for i := 1; i < len(members); i++ {
-		if members[i].name == members[i-1].name {
-			return nil, p.fail(jsonx.ErrDuplicateKey, "duplicate member name")
-		}
-	}
-	scratch := slices.Clone(dst[start:])
-	dst = append(dst[:start], '{')
-	for i, m := range members {
-		if i > 0 {
-			dst = append(dst, ',')
-		}
-		dst = append(dst, scratch[m.off:m.end]...)
-	}
-	return append(dst, '}'), nil
-}
-
-func (p *jcsParser) array(dst []byte, depth int) ([]byte, error) {
-	if depth > p.maxDepth {
-		return nil, p.fail(jsonx.ErrTooDeep, fmt.Sprintf("more than %d nested objects and arrays", p.maxDepth))
-	}
-	p.pos++ // '['
-	dst = append(dst, '[')
-	p.skipSpace()
-	if p.pos < len(p.data) && p.data[p.pos] == ']' {
-		p.pos++
-		return append(dst, ']'), nil
-	}
-	for first := true; ; first = false {
-		if !first {
-			dst = append(dst, ',')
-		}
-		var err error
-		if dst, err = p.value(dst, depth); err != nil {
-			return nil, err
-		}
-		p.skipSpace()
-		if p.pos == len(p.data) {
-			return nil, p.fail(jsonx.ErrMalformed, "unterminated array")
-		}
-		if p.data[p.pos] == ']' {
-			p.pos++
-			return append(dst, ']'), nil
-		}
-		if p.data[p.pos] != ',' {
-			return nil, p.fail(jsonx.ErrMalformed, "expected ',' or ']'")
-		}
-		p.pos++
-		p.skipSpace()
-	}
-}
-
-// str parses a JSON string at p.pos and returns its value.
-func (p *jcsParser) str() (string, error) {
-	p.pos++ // '"'
-	start := p.pos
-	// Fast path: no escapes, ASCII or valid UTF-8.
-	for p.pos < len(p.data) {
-		c := p.data[p.pos]
-		if c == '"' {
-			raw := p.data[start:p.pos]
-			if !utf8.Valid(raw) {
-				p.pos = start
-				return "", p.fail(jsonx.ErrMalformed, "string is not valid UTF-8")
-			}
-			p.pos++
-			return string(raw), nil
-		}
-		if c == '\\' {
-			break
-		}
-		if c < 0x20 {
-			return "", p.fail(jsonx.ErrMalformed, "control character in string")
-		}
-		p.pos++
-	}
-	b := append(p.sbuf[:0], p.data[start:p.pos]...)
-	for {
-		if p.pos == len(p.data) {
-			return "", p.fail(jsonx.ErrMalformed, "unterminated string")
-		}
-		c := p.data[p.pos]
-		switch {
-		case c == '"':
-			p.pos++
-			p.sbuf = b
-			if !utf8.Valid(b) {
-				return "", p.fail(jsonx.ErrMalformed, "string is not valid UTF-8")
-			}
-			return string(b), nil
-		case c < 0x20:
-			return "", p.fail(jsonx.ErrMalformed, "control character in string")
-		case c != '\\':
-			b = append(b, c)
-			p.pos++
-			continue
-		}
-		if p.pos+1 == len(p.data) {
-			return "", p.fail(jsonx.ErrMalformed, "unterminated string")
-		}
-		e := p.data[p.pos+1]
-		p.pos += 2
-		switch e {
-		case '"', '\\', '/':
-			b = append(b, e)
-		case 'b':
-			b = append(b, '\b')
-		case 'f':
-			b = append(b, '\f')
-		case 'n':
-			b = append(b, '\n')
-		case 'r':
-			b = append(b, '\r')
-		case 't':
-			b = append(b, '\t')
-		case 'u':
-			r, ok := p.hex4()
-			if !ok {
-				return "", p.fail(jsonx.ErrMalformed, "invalid \\u escape")
-			}
-			if utf16.IsSurrogate(r) {
-				if r >= 0xDC00 || p.pos+1 >= len(p.data) || p.data[p.pos] != '\\' || p.data[p.pos+1] != 'u' {
-					return "", p.fail(jsonx.ErrMalformed, "lone surrogate in string")
-				}
-				p.pos += 2
-				r2, ok := p.hex4()
-				if !ok || r2 < 0xDC00 || r2 > 0xDFFF {
-					return "", p.fail(jsonx.ErrMalformed, "lone surrogate in string")
-				}
-				r = utf16.DecodeRune(r, r2)
-			}
-			b = utf8.AppendRune(b, r)
-		default:
-			return "", p.fail(jsonx.ErrMalformed, "invalid escape")
-		}
-	}
-}
-
-func (p *jcsParser) hex4() (rune, bool) {
-	if len(p.data)-p.pos < 4 {
-		return 0, false
-	}
-	var r rune
-	for _, c := range p.data[p.pos : p.pos+4] {
-		switch {
-		case c >= '0' && c <= '9':
-			r = r<<4 | rune(c-'0')
-		case c >= 'a' && c <= 'f':
-			r = r<<4 | rune(c-'a'+10)
-		case c >= 'A' && c <= 'F':
-			r = r<<4 | rune(c-'A'+10)
-		default:
-			return 0, false
-		}
-	}
-	p.pos += 4
-	return r, true
-}
-
-func (p *jcsParser) number(dst []byte) ([]byte, error) {
-	start := p.pos
-	d := p.data
-	i := p.pos
-	if d[i] == '-' {
+// validNumber reports whether n is a number in the JSON grammar (RFC 8259 section 6).
+func validNumber(n string) bool {
+	i := 0
+	if i < len(n) && n[i] == '-' {
 		i++
 	}
 	digits := func() bool {
 		s := i
-		for i < len(d) && d[i] >= '0' && d[i] <= '9' {
+		for i < len(n) && n[i] >= '0' && n[i] <= '9' {
 			i++
 		}
 		return i > s
 	}
 	switch {
-	case i < len(d) && d[i] == '0':
+	case i < len(n) && n[i] == '0':
 		i++
 	case !digits():
-		p.pos = i
-		return nil, p.fail(jsonx.ErrMalformed, "invalid number")
+		return false
 	}
-	if i < len(d) && d[i] == '.' {
+	if i < len(n) && n[i] == '.' {
 		i++
 		if !digits() {
-			p.pos = i
-			return nil, p.fail(jsonx.ErrMalformed, "invalid number")
+			return false
 		}
 	}
-	if i < len(d) && (d[i] == 'e' || d[i] == 'E') {
+	if i < len(n) && (n[i] == 'e' || n[i] == 'E') {
 		i++
-		if i < len(d) && (d[i] == '+' || d[i] == '-') {
+		if i < len(n) && (n[i] == '+' || n[i] == '-') {
 			i++
 		}
 		if !digits() {
-			p.pos = i
-			return nil, p.fail(jsonx.ErrMalformed, "invalid number")
+			return false
 		}
 	}
-	p.pos = i
-	f, err := strconv.ParseFloat(string(d[start:i]), 64)
-	if err != nil && math.IsInf(f, 0) {
-		p.pos = start
-		return nil, p.fail(ErrNumber, "number out of IEEE 754 double range")
-	}
-	return AppendES6Number(dst, f)
+	return i == len(n)
 }
 
 // AppendES6Number appends f as ECMAScript's Number.prototype.toString writes it (the number
@@ -461,6 +198,18 @@ func appendJCSString(dst []byte, s string) []byte {
 
 // compareUTF16 orders valid UTF-8 strings by their UTF-16 code units (RFC 8785 section 3.2.3).
 func compareUTF16(a, b string) int {
+	// Up to the first difference the orders agree; where that difference is between two
+	// ASCII bytes, byte order is UTF-16 order.
+	i := 0
+	for i < len(a) && i < len(b) && a[i] == b[i] {
+		i++
+	}
+	switch {
+	case i == len(a) || i == len(b):
+		return len(a) - len(b)
+	case a[i] < utf8.RuneSelf && b[i] < utf8.RuneSelf:
+		return int(a[i]) - int(b[i])
+	}
 	for a != "" && b != "" {
 		ra, na := utf8.DecodeRuneInString(a)
 		rb, nb := utf8.DecodeRuneInString(b)
@@ -488,10 +237,10 @@ func utf16Key(r rune) int {
 // deep. Strings must be valid UTF-8. Errors wrap jsonx.ErrMalformed (bad string, unsupported
 // type), jsonx.ErrTooDeep or ErrNumber.
 func JCSValue(v any) ([]byte, error) {
-	return appendJCSValue(nil, v, 0)
+	return appendJCSValue(make([]byte, 0, 512), v, 0, jsonx.DefaultMaxDepth)
 }
 
-func appendJCSValue(dst []byte, v any, depth int) ([]byte, error) {
+func appendJCSValue(dst []byte, v any, depth, maxDepth int) ([]byte, error) {
 	switch v := v.(type) {
 	case nil:
 		return append(dst, "null"...), nil
@@ -512,18 +261,10 @@ func appendJCSValue(dst []byte, v any, depth int) ([]byte, error) {
 	case int64:
 		return AppendES6Number(dst, float64(v))
 	case json.Number:
-		if v == "" {
-			return nil, fmt.Errorf("%w: empty number", jsonx.ErrMalformed)
-		}
-		p := jcsParser{data: []byte(v)}
-		out, err := p.number(dst)
-		if err == nil && p.pos != len(v) {
-			err = fmt.Errorf("%w: invalid number", jsonx.ErrMalformed)
-		}
-		return out, err
+		return appendNumber(dst, string(v))
 	case []any:
-		if depth++; depth > jsonx.DefaultMaxDepth {
-			return nil, fmt.Errorf("%w: more than %d nested objects and arrays", jsonx.ErrTooDeep, jsonx.DefaultMaxDepth)
+		if depth++; depth > maxDepth {
+			return nil, fmt.Errorf("%w: more than %d nested objects and arrays", jsonx.ErrTooDeep, maxDepth)
 		}
 		dst = append(dst, '[')
 		for i, e := range v {
@@ -531,16 +272,17 @@ func appendJCSValue(dst []byte, v any, depth int) ([]byte, error) {
 				dst = append(dst, ',')
 			}
 			var err error
-			if dst, err = appendJCSValue(dst, e, depth); err != nil {
+			if dst, err = appendJCSValue(dst, e, depth, maxDepth); err != nil {
 				return nil, err
 			}
 		}
 		return append(dst, ']'), nil
 	case map[string]any:
-		if depth++; depth > jsonx.DefaultMaxDepth {
-			return nil, fmt.Errorf("%w: more than %d nested objects and arrays", jsonx.ErrTooDeep, jsonx.DefaultMaxDepth)
+		if depth++; depth > maxDepth {
+			return nil, fmt.Errorf("%w: more than %d nested objects and arrays", jsonx.ErrTooDeep, maxDepth)
 		}
-		keys := make([]string, 0, len(v))
+		var kbuf [16]string
+		keys := kbuf[:0]
 		for k := range v {
 			if !utf8.ValidString(k) {
 				return nil, fmt.Errorf("%w: member name is not valid UTF-8", jsonx.ErrMalformed)
@@ -556,7 +298,7 @@ func appendJCSValue(dst []byte, v any, depth int) ([]byte, error) {
 			dst = appendJCSString(dst, k)
 			dst = append(dst, ':')
 			var err error
-			if dst, err = appendJCSValue(dst, v[k], depth); err != nil {
+			if dst, err = appendJCSValue(dst, v[k], depth, maxDepth); err != nil {
 				return nil, err
 			}
 		}

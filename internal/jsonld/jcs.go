@@ -109,6 +109,18 @@ func appendJCSString(b []byte, s string) []byte {
 
 // utf16Less orders strings by their UTF-16 code units, as RFC 8785 sorts member names.
 func utf16Less(a, b string) bool {
+	// Up to the first difference the orders agree; where it is between two ASCII bytes,
+	// byte order is UTF-16 order.
+	i := 0
+	for i < len(a) && i < len(b) && a[i] == b[i] {
+		i++
+	}
+	switch {
+	case i == len(a) || i == len(b):
+		return len(a) < len(b)
+	case a[i] < 0x80 && b[i] < 0x80:
+		return a[i] < b[i]
+	}
 	ua, ub := utf16.Encode([]rune(a)), utf16.Encode([]rune(b))
 	for i := 0; i < len(ua) && i < len(ub); i++ {
 		if ua[i] != ub[i] {

@@ -1,6 +1,12 @@
 // Package jsonx parses untrusted JSON strictly: one value, valid UTF-8, no duplicate member
-// names, and bounded size and depth. Signed documents must have exactly one meaning, and
-// encoding/json silently keeps the last of two duplicate members.
+// names, no lone surrogates, and bounded size and depth. Signed documents must have exactly
+// one meaning, and encoding/json silently keeps the last of two duplicate members.
+//
+// One parser serves every strict decode of the module, in one pass over the input:
+// [Decode] (numbers as their text, json.Number: what JCS and proof verification need),
+// [DecodeFloat] (numbers as float64: what JSON-LD processing needs) and [Check] (validation
+// only, no allocation). [Unmarshal] checks, then decodes into a Go value with
+// encoding/json.
 package jsonx
 
 import (
@@ -8,7 +14,9 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"math"
 	"strconv"
+	"sync"
 	"unicode/utf16"
 	"unicode/utf8"
 )
@@ -66,21 +74,11 @@ func (e *SyntaxError) Error() string {
 
 func (e *SyntaxError) Unwrap() error { return e.kind }
 
-// Check reports whether data is exactly one strict JSON value within lim.
+// Check reports whether data is exactly one strict JSON value within lim. It runs the
+// parser of [Decode] without building values.
 func Check(data []byte, lim Limits) error {
-	if len(data) > lim.maxBytes() {
-		return &SyntaxError{Offset: lim.maxBytes(), Msg: fmt.Sprintf("input is %d bytes, limit %d", len(data), lim.maxBytes()), kind: ErrTooLarge}
-	}
-	s := scanner{data: data, maxDepth: lim.maxDepth()}
-	s.skipSpace()
-	if err := s.value(0); err != nil {
-		return err
-	}
-	s.skipSpace()
-	if s.pos != len(s.data) {
-		return s.fail("unexpected data after the JSON value")
-	}
-	return nil
+	_, err := parse(data, lim, modeCheck)
+	return err
 }
 
 // Unmarshal checks data with Check and then decodes it into v. Numbers decode as
@@ -97,234 +95,440 @@ func Unmarshal(data []byte, v any, lim Limits) error {
 	return nil
 }
 
-// Decode checks data and returns it as a generic value: map[string]any, []any, string,
-// json.Number, bool or nil.
+// Decode parses data strictly, in one pass, and returns it as generic values:
+// map[string]any, []any, string, json.Number (the number's text exactly as written),
+// bool or nil. It accepts exactly what Check accepts and, on that input, gives the
+// same values as encoding/json with UseNumber. Empty objects and arrays are non-nil.
+//
+// Strings that hold no escapes share one copy of data; the result never aliases data
+// itself. Errors are *SyntaxError, matching ErrMalformed and their kind.
 func Decode(data []byte, lim Limits) (any, error) {
-	var v any
-	if err := Unmarshal(data, &v, lim); err != nil {
+	return parse(data, lim, modeNumber)
+}
+
+// DecodeFloat is Decode with numbers as float64, the form JSON-LD processing uses. A
+// number outside the range of a float64 (1e400) is an error wrapping ErrMalformed;
+// one too small (1e-400) becomes 0, as in encoding/json.
+func DecodeFloat(data []byte, lim Limits) (any, error) {
+	return parse(data, lim, modeFloat)
+}
+
+type mode uint8
+
+const (
+	modeCheck  mode = iota // validate only
+	modeNumber             // build values, numbers as json.Number
+	modeFloat              // build values, numbers as float64
+)
+
+func parse(data []byte, lim Limits, m mode) (any, error) {
+	if len(data) > lim.maxBytes() {
+		return nil, &SyntaxError{Offset: lim.maxBytes(), Msg: fmt.Sprintf("input is %d bytes, limit %d", len(data), lim.maxBytes()), kind: ErrTooLarge}
+	}
+	p := parsers.Get().(*parser)
+	defer p.release()
+	p.data, p.pos, p.maxDepth, p.mode = data, 0, lim.maxDepth(), m
+	if m != modeCheck {
+		p.s = string(data)
+	}
+	p.skipSpace()
+	v, err := p.value(0)
+	if err != nil {
 		return nil, err
+	}
+	p.skipSpace()
+	if p.pos != len(p.data) {
+		return nil, p.fail("unexpected data after the JSON value")
 	}
 	return v, nil
 }
 
-// smallObject is the member count up to which duplicate names are found by linear search.
+// smallObject is the member count up to which the validating mode finds duplicate
+// names by linear search.
 const smallObject = 16
 
-type scanner struct {
+// parser is the one strict JSON parser of the package. In modeCheck it only validates;
+// otherwise it builds values, collecting the members and elements of open objects and
+// arrays on shared stacks so that each map and slice is allocated once at its final
+// size.
+type parser struct {
 	data     []byte
+	s        string // string(data), shared by decoded strings (build modes only)
 	pos      int
 	maxDepth int
-	keys     [][]byte // scratch for duplicate detection, reused across objects
+	mode     mode
+
+	keys  []string // names of the members of open objects
+	offs  []int    // their offsets (for error messages)
+	ckeys [][]byte // names of the members of open objects, in modeCheck
+	vals  []any    // values of the members and elements of open objects and arrays
+	buf   []byte   // scratch for unescaping
 }
 
-func (s *scanner) fail(msg string) error {
-	return &SyntaxError{Offset: s.pos, Msg: msg, kind: ErrMalformed}
+// parsers holds parsers with their stacks, reused across calls.
+var parsers = sync.Pool{New: func() any { return new(parser) }}
+
+// maxPooledStack is the largest stack capacity kept in a pooled parser.
+const maxPooledStack = 1024
+
+// release drops the parser's references to the input and returns it to the pool.
+func (p *parser) release() {
+	clear(p.keys[:cap(p.keys)])
+	clear(p.ckeys[:cap(p.ckeys)])
+	clear(p.vals[:cap(p.vals)])
+	clear(p.buf[:cap(p.buf)])
+	p.data, p.s = nil, ""
+	p.keys, p.offs, p.ckeys, p.vals = p.keys[:0], p.offs[:0], p.ckeys[:0], p.vals[:0]
+	if cap(p.keys) > maxPooledStack || cap(p.ckeys) > maxPooledStack || cap(p.vals) > maxPooledStack || cap(p.buf) > 64*maxPooledStack {
+		return
+	}
+	parsers.Put(p)
 }
 
-func (s *scanner) skipSpace() {
-	for s.pos < len(s.data) {
-		switch s.data[s.pos] {
+func (p *parser) fail(msg string) error {
+	return &SyntaxError{Offset: p.pos, Msg: msg, kind: ErrMalformed}
+}
+
+func (p *parser) tooDeep() error {
+	return &SyntaxError{Offset: p.pos, Msg: fmt.Sprintf("more than %d nested objects and arrays", p.maxDepth), kind: ErrTooDeep}
+}
+
+func (p *parser) skipSpace() {
+	for p.pos < len(p.data) {
+		switch p.data[p.pos] {
 		case ' ', '\t', '\n', '\r':
-			s.pos++
+			p.pos++
 		default:
 			return
 		}
 	}
 }
 
-func (s *scanner) value(depth int) error {
-	if s.pos >= len(s.data) {
-		return s.fail("unexpected end of input")
+func (p *parser) value(depth int) (any, error) {
+	if p.pos >= len(p.data) {
+		return nil, p.fail("unexpected end of input")
 	}
-	switch c := s.data[s.pos]; {
+	switch c := p.data[p.pos]; {
 	case c == '{':
-		return s.object(depth + 1)
+		return p.object(depth + 1)
 	case c == '[':
-		return s.array(depth + 1)
+		return p.array(depth + 1)
 	case c == '"':
-		_, _, err := s.str()
-		return err
+		if p.mode == modeCheck {
+			_, _, _, err := p.str()
+			return nil, err
+		}
+		s, err := p.strValue()
+		if err != nil {
+			return nil, err
+		}
+		return s, nil
 	case c == '-' || (c >= '0' && c <= '9'):
-		return s.number()
+		return p.number()
 	case c == 't':
-		return s.literal("true")
+		return true, p.literal("true")
 	case c == 'f':
-		return s.literal("false")
+		return false, p.literal("false")
 	case c == 'n':
-		return s.literal("null")
+		return nil, p.literal("null")
 	default:
-		return s.fail(fmt.Sprintf("unexpected character %q", c))
+		return nil, p.fail(fmt.Sprintf("unexpected character %q", c))
 	}
 }
 
-func (s *scanner) literal(lit string) error {
-	if !bytes.HasPrefix(s.data[s.pos:], []byte(lit)) {
-		return s.fail("invalid literal")
+func (p *parser) literal(lit string) error {
+	if len(p.data)-p.pos < len(lit) || string(p.data[p.pos:p.pos+len(lit)]) != lit {
+		return p.fail("invalid literal")
 	}
-	s.pos += len(lit)
+	p.pos += len(lit)
 	return nil
 }
 
-func (s *scanner) object(depth int) error {
-	if depth > s.maxDepth {
-		return &SyntaxError{Offset: s.pos, Msg: fmt.Sprintf("more than %d nested objects and arrays", s.maxDepth), kind: ErrTooDeep}
+func (p *parser) object(depth int) (any, error) {
+	if depth > p.maxDepth {
+		return nil, p.tooDeep()
 	}
-	s.pos++ // {
-	s.skipSpace()
-	if s.pos < len(s.data) && s.data[s.pos] == '}' {
-		s.pos++
-		return nil
+	p.pos++ // {
+	p.skipSpace()
+	if p.pos < len(p.data) && p.data[p.pos] == '}' {
+		p.pos++
+		if p.mode == modeCheck {
+			return nil, nil
+		}
+		return map[string]any{}, nil
 	}
-	mark := len(s.keys)
-	defer func() { s.keys = s.keys[:mark] }()
-	// Small objects compare names linearly; large ones switch to a set so that an object
-	// with many members costs linear, not quadratic, time.
+	mark, vmark := len(p.keys), len(p.vals)
+	if p.mode == modeCheck {
+		mark = len(p.ckeys)
+	}
+	defer func() {
+		if p.mode == modeCheck {
+			p.ckeys = p.ckeys[:mark]
+			return
+		}
+		clear(p.vals[vmark:])
+		p.keys, p.offs, p.vals = p.keys[:mark], p.offs[:mark], p.vals[:vmark]
+	}()
+	// The validating mode compares names linearly in small objects and switches to a
+	// set in large ones, so that an object with many members costs linear time.
 	var seen map[string]struct{}
 	for {
-		s.skipSpace()
-		if s.pos >= len(s.data) || s.data[s.pos] != '"' {
-			return s.fail("expected a member name")
+		p.skipSpace()
+		if p.pos >= len(p.data) || p.data[p.pos] != '"' {
+			return nil, p.fail("expected a member name")
 		}
-		start := s.pos
-		raw, escaped, err := s.str()
-		if err != nil {
-			return err
-		}
-		key := raw
-		if escaped {
-			key = unquote(raw)
-		}
-		dup := false
-		if seen != nil {
-			_, dup = seen[string(key)]
-			seen[string(key)] = struct{}{}
+		start := p.pos
+		if p.mode == modeCheck {
+			ks, ke, escaped, err := p.str()
+			if err != nil {
+				return nil, err
+			}
+			key := p.data[ks:ke]
+			if escaped {
+				key = bytes.Clone(p.buf)
+			}
+			dup := false
+			if seen != nil {
+				_, dup = seen[string(key)]
+				seen[string(key)] = struct{}{}
+			} else {
+				for _, k := range p.ckeys[mark:] {
+					if bytes.Equal(k, key) {
+						dup = true
+						break
+					}
+				}
+				p.ckeys = append(p.ckeys, key)
+				if len(p.ckeys)-mark > smallObject {
+					seen = make(map[string]struct{}, 4*smallObject)
+					for _, k := range p.ckeys[mark:] {
+						seen[string(k)] = struct{}{}
+					}
+				}
+			}
+			if dup {
+				return nil, duplicate(start, string(key))
+			}
 		} else {
-			for _, k := range s.keys[mark:] {
-				if bytes.Equal(k, key) {
-					dup = true
-					break
-				}
+			key, err := p.strValue()
+			if err != nil {
+				return nil, err
 			}
-			s.keys = append(s.keys, key)
-			if len(s.keys)-mark > smallObject {
-				seen = make(map[string]struct{}, 2*smallObject)
-				for _, k := range s.keys[mark:] {
-					seen[string(k)] = struct{}{}
-				}
-			}
+			p.keys = append(p.keys, key)
+			p.offs = append(p.offs, start)
 		}
-		if dup {
-			return &SyntaxError{Offset: start, Msg: fmt.Sprintf("member %s appears twice", strconv.Quote(truncate(string(key)))), kind: ErrDuplicateKey}
+		p.skipSpace()
+		if p.pos >= len(p.data) || p.data[p.pos] != ':' {
+			return nil, p.fail("expected ':' after a member name")
 		}
-		s.skipSpace()
-		if s.pos >= len(s.data) || s.data[s.pos] != ':' {
-			return s.fail("expected ':' after a member name")
+		p.pos++
+		p.skipSpace()
+		v, err := p.value(depth)
+		if err != nil {
+			return nil, err
 		}
-		s.pos++
-		s.skipSpace()
-		if err := s.value(depth); err != nil {
-			return err
+		if p.mode != modeCheck {
+			p.vals = append(p.vals, v)
 		}
-		s.skipSpace()
-		if s.pos >= len(s.data) {
-			return s.fail("unexpected end of input in an object")
+		p.skipSpace()
+		if p.pos >= len(p.data) {
+			return nil, p.fail("unexpected end of input in an object")
 		}
-		switch s.data[s.pos] {
+		switch p.data[p.pos] {
 		case ',':
-			s.pos++
+			p.pos++
 		case '}':
-			s.pos++
-			return nil
+			p.pos++
+			if p.mode == modeCheck {
+				return nil, nil
+			}
+			return p.makeMap(mark, vmark)
 		default:
-			return s.fail("expected ',' or '}' in an object")
+			return nil, p.fail("expected ',' or '}' in an object")
 		}
 	}
 }
 
-func (s *scanner) array(depth int) error {
-	if depth > s.maxDepth {
-		return &SyntaxError{Offset: s.pos, Msg: fmt.Sprintf("more than %d nested objects and arrays", s.maxDepth), kind: ErrTooDeep}
+// makeMap builds the object whose members are on the stacks from mark (names) and
+// vmark (values). A duplicate
+// name shows as a map smaller than the member count.
+func (p *parser) makeMap(mark, vmark int) (any, error) {
+	keys, vals := p.keys[mark:], p.vals[vmark:]
+	m := make(map[string]any, len(keys))
+	for i, k := range keys {
+		m[k] = vals[i]
 	}
-	s.pos++ // [
-	s.skipSpace()
-	if s.pos < len(s.data) && s.data[s.pos] == ']' {
-		s.pos++
-		return nil
+	if len(m) != len(keys) {
+		for i, k := range keys {
+			for _, k2 := range keys[:i] {
+				if k == k2 {
+					return nil, duplicate(p.offs[mark+i], k)
+				}
+			}
+		}
 	}
+	return m, nil
+}
+
+func duplicate(off int, key string) error {
+	return &SyntaxError{Offset: off, Msg: fmt.Sprintf("member %s appears twice", strconv.Quote(truncate(key))), kind: ErrDuplicateKey}
+}
+
+func (p *parser) array(depth int) (any, error) {
+	if depth > p.maxDepth {
+		return nil, p.tooDeep()
+	}
+	p.pos++ // [
+	p.skipSpace()
+	if p.pos < len(p.data) && p.data[p.pos] == ']' {
+		p.pos++
+		if p.mode == modeCheck {
+			return nil, nil
+		}
+		return []any{}, nil
+	}
+	mark := len(p.vals)
+	defer func() {
+		clear(p.vals[mark:])
+		p.vals = p.vals[:mark]
+	}()
 	for {
-		s.skipSpace()
-		if err := s.value(depth); err != nil {
-			return err
+		p.skipSpace()
+		v, err := p.value(depth)
+		if err != nil {
+			return nil, err
 		}
-		s.skipSpace()
-		if s.pos >= len(s.data) {
-			return s.fail("unexpected end of input in an array")
+		if p.mode != modeCheck {
+			p.vals = append(p.vals, v)
 		}
-		switch s.data[s.pos] {
+		p.skipSpace()
+		if p.pos >= len(p.data) {
+			return nil, p.fail("unexpected end of input in an array")
+		}
+		switch p.data[p.pos] {
 		case ',':
-			s.pos++
+			p.pos++
 		case ']':
-			s.pos++
-			return nil
+			p.pos++
+			if p.mode == modeCheck {
+				return nil, nil
+			}
+			return append([]any(nil), p.vals[mark:]...), nil
 		default:
-			return s.fail("expected ',' or ']' in an array")
+			return nil, p.fail("expected ',' or ']' in an array")
 		}
 	}
 }
 
-// str scans a string starting at the opening quote. It returns the raw contents between the
-// quotes and whether they hold escapes.
-func (s *scanner) str() (raw []byte, escaped bool, err error) {
-	s.pos++ // opening quote
-	start := s.pos
-	for s.pos < len(s.data) {
-		c := s.data[s.pos]
+// str parses the string starting at the opening quote. Without escapes, its value is
+// data[start:end]; with escapes (escaped set), it is in p.buf until the next call.
+func (p *parser) str() (start, end int, escaped bool, err error) {
+	p.pos++ // opening quote
+	start = p.pos
+	for p.pos < len(p.data) {
+		c := p.data[p.pos]
 		switch {
 		case c == '"':
-			raw = s.data[start:s.pos]
-			s.pos++
-			return raw, escaped, nil
+			p.pos++
+			return start, p.pos - 1, false, nil
 		case c == '\\':
-			escaped = true
-			if s.pos+1 >= len(s.data) {
-				return nil, false, s.fail("unterminated escape")
-			}
-			switch s.data[s.pos+1] {
-			case '"', '\\', '/', 'b', 'f', 'n', 'r', 't':
-				s.pos += 2
-			case 'u':
-				r, ok := hex4(s.data, s.pos+2)
-				if !ok {
-					return nil, false, s.fail("invalid \\u escape")
-				}
-				s.pos += 6
-				if utf16.IsSurrogate(r) {
-					// A high surrogate must be followed by a low one; a lone surrogate is not text.
-					r2, ok := rune(0), false
-					if r < 0xDC00 && s.pos+1 < len(s.data) && s.data[s.pos] == '\\' && s.data[s.pos+1] == 'u' {
-						r2, ok = hex4(s.data, s.pos+2)
-					}
-					if !ok || r2 < 0xDC00 || r2 > 0xDFFF {
-						return nil, false, s.fail("lone UTF-16 surrogate in \\u escape")
-					}
-					s.pos += 6
-				}
-			default:
-				return nil, false, s.fail("invalid escape")
-			}
+			err = p.escaped(start)
+			return start, p.pos - 1, true, err
 		case c < 0x20:
-			return nil, false, s.fail("control character in string")
+			return 0, 0, false, p.fail("control character in string")
 		case c < utf8.RuneSelf:
-			s.pos++
+			p.pos++
 		default:
-			r, size := utf8.DecodeRune(s.data[s.pos:])
+			r, size := utf8.DecodeRune(p.data[p.pos:])
 			if r == utf8.RuneError && size <= 1 {
-				return nil, false, s.fail("invalid UTF-8")
+				return 0, 0, false, p.fail("invalid UTF-8")
 			}
-			s.pos += size
+			p.pos += size
 		}
 	}
-	return nil, false, s.fail("unterminated string")
+	return 0, 0, false, p.fail("unterminated string")
+}
+
+// strValue parses a string and returns its value (build modes).
+func (p *parser) strValue() (string, error) {
+	start, end, escaped, err := p.str()
+	switch {
+	case err != nil:
+		return "", err
+	case escaped:
+		return string(p.buf), nil
+	}
+	return p.s[start:end], nil
+}
+
+// escaped unescapes a string that holds escapes into p.buf; p.pos is at the first
+// backslash, and ends after the closing quote.
+func (p *parser) escaped(start int) error {
+	b := append(p.buf[:0], p.data[start:p.pos]...)
+	defer func() { p.buf = b }()
+	for p.pos < len(p.data) {
+		c := p.data[p.pos]
+		switch {
+		case c == '"':
+			p.pos++
+			return nil
+		case c < 0x20:
+			return p.fail("control character in string")
+		case c == '\\':
+			if p.pos+1 >= len(p.data) {
+				return p.fail("unterminated escape")
+			}
+			e := p.data[p.pos+1]
+			switch e {
+			case '"', '\\', '/':
+				b = append(b, e)
+			case 'b':
+				b = append(b, '\b')
+			case 'f':
+				b = append(b, '\f')
+			case 'n':
+				b = append(b, '\n')
+			case 'r':
+				b = append(b, '\r')
+			case 't':
+				b = append(b, '\t')
+			case 'u':
+				r, ok := hex4(p.data, p.pos+2)
+				if !ok {
+					return p.fail("invalid \\u escape")
+				}
+				if utf16.IsSurrogate(r) {
+					// A high surrogate must be followed by a low one; a lone surrogate is
+					// not text.
+					r2, ok := rune(0), false
+					if r < 0xDC00 && p.pos+7 < len(p.data) && p.data[p.pos+6] == '\\' && p.data[p.pos+7] == 'u' {
+						r2, ok = hex4(p.data, p.pos+8)
+					}
+					if !ok || r2 < 0xDC00 || r2 > 0xDFFF {
+						return p.fail("lone UTF-16 surrogate in \\u escape")
+					}
+					r = utf16.DecodeRune(r, r2)
+					p.pos += 6
+				}
+				b = utf8.AppendRune(b, r)
+				p.pos += 4
+			default:
+				return p.fail("invalid escape")
+			}
+			p.pos += 2
+		case c < utf8.RuneSelf:
+			b = append(b, c)
+			p.pos++
+		default:
+			r, size := utf8.DecodeRune(p.data[p.pos:])
+			if r == utf8.RuneError && size <= 1 {
+				return p.fail("invalid UTF-8")
+			}
+			b = append(b, p.data[p.pos:p.pos+size]...)
+			p.pos += size
+		}
+	}
+	return p.fail("unterminated string")
 }
 
 func hex4(b []byte, i int) (rune, bool) {
@@ -348,54 +552,52 @@ func hex4(b []byte, i int) (rune, bool) {
 	return r, true
 }
 
-// unquote decodes the contents of an already validated string.
-func unquote(raw []byte) []byte {
-	q := make([]byte, 0, len(raw)+2)
-	q = append(q, '"')
-	q = append(q, raw...)
-	q = append(q, '"')
-	var s string
-	if err := json.Unmarshal(q, &s); err != nil {
-		return raw // unreachable for validated input
-	}
-	return []byte(s)
-}
-
-func (s *scanner) number() error {
-	start := s.pos
-	if s.data[s.pos] == '-' {
-		s.pos++
+func (p *parser) number() (any, error) {
+	start := p.pos
+	if p.data[p.pos] == '-' {
+		p.pos++
 	}
 	digits := func() int {
 		n := 0
-		for s.pos < len(s.data) && s.data[s.pos] >= '0' && s.data[s.pos] <= '9' {
-			s.pos++
+		for p.pos < len(p.data) && p.data[p.pos] >= '0' && p.data[p.pos] <= '9' {
+			p.pos++
 			n++
 		}
 		return n
 	}
-	if s.pos < len(s.data) && s.data[s.pos] == '0' {
-		s.pos++
+	if p.pos < len(p.data) && p.data[p.pos] == '0' {
+		p.pos++
 	} else if digits() == 0 {
-		s.pos = start
-		return s.fail("invalid number")
+		p.pos = start
+		return nil, p.fail("invalid number")
 	}
-	if s.pos < len(s.data) && s.data[s.pos] == '.' {
-		s.pos++
+	if p.pos < len(p.data) && p.data[p.pos] == '.' {
+		p.pos++
 		if digits() == 0 {
-			return s.fail("invalid number: no digits after '.'")
+			return nil, p.fail("invalid number: no digits after '.'")
 		}
 	}
-	if s.pos < len(s.data) && (s.data[s.pos] == 'e' || s.data[s.pos] == 'E') {
-		s.pos++
-		if s.pos < len(s.data) && (s.data[s.pos] == '+' || s.data[s.pos] == '-') {
-			s.pos++
+	if p.pos < len(p.data) && (p.data[p.pos] == 'e' || p.data[p.pos] == 'E') {
+		p.pos++
+		if p.pos < len(p.data) && (p.data[p.pos] == '+' || p.data[p.pos] == '-') {
+			p.pos++
 		}
 		if digits() == 0 {
-			return s.fail("invalid number: no digits in exponent")
+			return nil, p.fail("invalid number: no digits in exponent")
 		}
 	}
-	return nil
+	switch p.mode {
+	case modeNumber:
+		return json.Number(p.s[start:p.pos]), nil
+	case modeFloat:
+		f, err := strconv.ParseFloat(p.s[start:p.pos], 64)
+		if err != nil && math.IsInf(f, 0) {
+			p.pos = start
+			return nil, p.fail("number out of range")
+		}
+		return f, nil
+	}
+	return nil, nil
 }
 
 func truncate(s string) string {

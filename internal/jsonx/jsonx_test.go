@@ -1,8 +1,11 @@
 package jsonx
 
 import (
+	"bytes"
 	"encoding/json"
 	"errors"
+	"io"
+	"reflect"
 	"strconv"
 	"strings"
 	"testing"
@@ -140,5 +143,180 @@ func TestCheckManyMembers(t *testing.T) {
 	dup := strings.TrimSuffix(b.String(), "}") + `,"k49999":1}`
 	if err := Check([]byte(dup), Limits{}); !errors.Is(err, ErrDuplicateKey) {
 		t.Fatalf("duplicate among many members: got %v, want ErrDuplicateKey", err)
+	}
+}
+
+// decodeStd decodes data with encoding/json, numbers as json.Number or float64.
+func decodeStd(data []byte, useNumber bool) (any, error) {
+	dec := json.NewDecoder(bytes.NewReader(data))
+	if useNumber {
+		dec.UseNumber()
+	}
+	var v any
+	if err := dec.Decode(&v); err != nil {
+		return nil, err
+	}
+	if _, err := dec.Token(); err != io.EOF {
+		return nil, errors.New("trailing data")
+	}
+	return v, nil
+}
+
+// TestDecodeAgreesWithEncodingJSON: on strict input Decode and DecodeFloat give the
+// values encoding/json gives; on everything Check rejects they fail with its kind.
+func TestDecodeAgreesWithEncodingJSON(t *testing.T) {
+	valid := []struct{ name, in string }{
+		{"object", `{"a":1,"b":[true,false,null],"c":{"d":"e"}}`},
+		{"numbers", `[0,-0,1.5,-2e10,3E+2,4e-3,123456789012345678901234567890,1e-400]`},
+		{"escapes", `"\u00e9\n\t\"\\\/\ud83d\ude00 \b\f\r"`},
+		{"escaped names", `{"\u0061b":1,"a\"b":2,"\n":3}`},
+		{"utf8", `{"é":"日本語","😀":["ü"]}`},
+		{"whitespace", " \t\n{ \"a\" : [ ] , \"b\" : { } } \r\n"},
+		{"empty containers", `[{},[],""]`},
+		{"nested arrays", `[[1,[2,[3,{"x":[4]}]]],5]`},
+		{"many members", `{"a0":0,"a1":1,"a2":2,"a3":3,"a4":4,"a5":5,"a6":6,"a7":7,"a8":8,"a9":9,"b0":0,"b1":1,"b2":2,"b3":3,"b4":4,"b5":5,"b6":6,"b7":7,"b8":8,"b9":9}`},
+		{"scalar", `"x"`},
+	}
+	for _, tt := range valid {
+		t.Run(tt.name, func(t *testing.T) {
+			for _, useNumber := range []bool{true, false} {
+				decode := DecodeFloat
+				if useNumber {
+					decode = Decode
+				}
+				got, err := decode([]byte(tt.in), Limits{})
+				if err != nil {
+					t.Fatalf("useNumber=%v: %v", useNumber, err)
+				}
+				want, err := decodeStd([]byte(tt.in), useNumber)
+				if err != nil {
+					t.Fatal(err)
+				}
+				if !reflect.DeepEqual(got, want) {
+					t.Fatalf("useNumber=%v:\n got %#v\nwant %#v", useNumber, got, want)
+				}
+			}
+		})
+	}
+	bad := []struct {
+		name string
+		in   string
+		want error
+	}{
+		{"duplicate", `{"a":1,"a":2}`, ErrDuplicateKey},
+		{"duplicate after escape", `{"a":1,"\u0061":2}`, ErrDuplicateKey},
+		{"duplicate in large object", `{"a0":0,"a1":1,"a2":2,"a3":3,"a4":4,"a5":5,"a6":6,"a7":7,"a8":8,"a9":9,"b0":0,"b1":1,"b2":2,"b3":3,"b4":4,"b5":5,"b6":6,"b7":7,"b8":8,"b9":9,"a3":3}`, ErrDuplicateKey},
+		{"duplicate nested in array", `[{"x":[{"id":1,"id":2}]}]`, ErrDuplicateKey},
+		{"too deep", strings.Repeat("[", 65) + strings.Repeat("]", 65), ErrTooDeep},
+		{"lone surrogate", `"\ud800"`, ErrMalformed},
+		{"invalid utf8", "\"\xc3\"", ErrMalformed},
+		{"trailing", `{}x`, ErrMalformed},
+		{"bad literal", `[tru]`, ErrMalformed},
+	}
+	for _, tt := range bad {
+		t.Run(tt.name, func(t *testing.T) {
+			for _, decode := range []func([]byte, Limits) (any, error){Decode, DecodeFloat} {
+				_, err := decode([]byte(tt.in), Limits{})
+				var se *SyntaxError
+				if !errors.Is(err, tt.want) || !errors.Is(err, ErrMalformed) || !errors.As(err, &se) {
+					t.Fatalf("got %v, want *SyntaxError matching %v", err, tt.want)
+				}
+				if cerr := Check([]byte(tt.in), Limits{}); !errors.Is(cerr, tt.want) {
+					t.Fatalf("Check disagrees: %v", cerr)
+				}
+			}
+		})
+	}
+	if _, err := DecodeFloat([]byte(`[1e400]`), Limits{}); !errors.Is(err, ErrMalformed) {
+		t.Fatalf("DecodeFloat(1e400) = %v, want ErrMalformed", err)
+	}
+	if v, err := Decode([]byte(`[1e400]`), Limits{}); err != nil || v.([]any)[0] != json.Number("1e400") {
+		t.Fatalf("Decode(1e400) = %v, %v, want json.Number", v, err)
+	}
+}
+
+// FuzzDecode: Decode accepts exactly what Check accepts, agrees with encoding/json on
+// it, and fails with a *SyntaxError otherwise; encoding/json accepts whatever Decode
+// accepts.
+func FuzzDecode(f *testing.F) {
+	for _, s := range []string{`{}`, `[1,2]`, `{"a":"\u0061","b":[null]}`, `{"a":1,"a":2}`, `"\ud83d\ude00"`, `-1.5e-7`,
+		`{"@context":["https://www.w3.org/ns/credentials/v2"],"type":["VerifiableCredential"],"credentialSubject":{"id":"did:example:1","n":[1,2.5,{"x":null}]}}`} {
+		f.Add([]byte(s))
+	}
+	f.Fuzz(func(t *testing.T, data []byte) {
+		lim := Limits{MaxBytes: 4096, MaxDepth: 16}
+		v, err := Decode(data, lim)
+		cerr := Check(data, lim)
+		if (err == nil) != (cerr == nil) {
+			t.Fatalf("Decode error %v, Check error %v", err, cerr)
+		}
+		if err != nil {
+			var se *SyntaxError
+			if !errors.As(err, &se) || !errors.Is(err, ErrMalformed) {
+				t.Fatalf("untyped error %v", err)
+			}
+			return
+		}
+		want, serr := decodeStd(data, true)
+		if serr != nil {
+			t.Fatalf("accepted %q, encoding/json rejects it: %v", data, serr)
+		}
+		if !reflect.DeepEqual(v, want) {
+			t.Fatalf("Decode(%q):\n got %#v\nwant %#v", data, v, want)
+		}
+		if fv, err := DecodeFloat(data, lim); err == nil {
+			want, _ := decodeStd(data, false)
+			if !reflect.DeepEqual(fv, want) {
+				t.Fatalf("DecodeFloat(%q):\n got %#v\nwant %#v", data, fv, want)
+			}
+		} else if !errors.Is(err, ErrMalformed) {
+			t.Fatalf("DecodeFloat: untyped error %v", err)
+		}
+	})
+}
+
+func BenchmarkDecodeCredential(b *testing.B) {
+	doc := []byte(`{"@context":["https://www.w3.org/ns/credentials/v2","https://polity.id/ns/v1"],"id":"urn:uuid:58172aac-d8ba-11ed-83dd-0b3aef56cc33","type":["VerifiableCredential","MembershipCredential"],"issuer":"did:key:z6MkhaXgBZDvotDkL5257faiztiGiC2QtKLGpbnnEGta2doK","validFrom":"2026-01-01T00:00:00Z","credentialSubject":{"id":"did:key:z6MkpTHR8VNsBxYAAWHut2Geadd9jSwuBV8xRoAnwWsdvktH","community":"https://example.org/community","role":"member","memberSince":"2025-06-01T00:00:00Z"},"proof":{"type":"DataIntegrityProof","cryptosuite":"eddsa-rdfc-2022","created":"2026-01-01T00:00:00Z","verificationMethod":"did:key:z6MkhaXgBZDvotDkL5257faiztiGiC2QtKLGpbnnEGta2doK#z6MkhaXgBZDvotDkL5257faiztiGiC2QtKLGpbnnEGta2doK","proofPurpose":"assertionMethod","proofValue":"z2YwC8z3ap7yx1nZYCg4L3j3ApHsF8kgPdSb5xoS1VR7vPG3F561B52hYnQF9iseabecm3ijx4K1FBTQsCZahKZme"}}`)
+	b.SetBytes(int64(len(doc)))
+	b.ReportAllocs()
+	for b.Loop() {
+		if _, err := Decode(doc, Limits{}); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
+
+// TestDecodeConcurrent: parsers are pooled; concurrent calls must not share state.
+func TestDecodeConcurrent(t *testing.T) {
+	docs := []string{`{"a":[1,{"b":"c"}],"d":"e\u00e9"}`, `[{"x":{"y":[true,null]}},"z"]`, `{"a":1,"a":2}`}
+	want := make([]any, len(docs))
+	for i, d := range docs {
+		want[i], _ = decodeStd([]byte(d), true)
+	}
+	done := make(chan error)
+	for g := 0; g < 8; g++ {
+		go func() {
+			for n := 0; n < 200; n++ {
+				i := (g + n) % len(docs)
+				v, err := Decode([]byte(docs[i]), Limits{})
+				if i == 2 {
+					if !errors.Is(err, ErrDuplicateKey) {
+						done <- err
+						return
+					}
+					continue
+				}
+				if err != nil || !reflect.DeepEqual(v, want[i]) {
+					done <- errors.New("concurrent decode differs")
+					return
+				}
+			}
+			done <- nil
+		}()
+	}
+	for g := 0; g < 8; g++ {
+		if err := <-done; err != nil {
+			t.Fatal(err)
+		}
 	}
 }

@@ -20,8 +20,15 @@ const (
 	CodeRevoked          = "REVOKED"
 	CodeSuspended        = "SUSPENDED"
 	CodeUntrustedIssuer  = "UNTRUSTED_ISSUER"
-	CodeUnknown          = "ERROR" // a non-nil error of none of the kinds above
-	maxUnwrapDepth       = 100
+
+	// Codes of the presentation kinds.
+	CodeChallengeMismatch = "CHALLENGE_MISMATCH"
+	CodeDomainMismatch    = "DOMAIN_MISMATCH"
+	CodeHolderMismatch    = "HOLDER_MISMATCH"
+	CodeReplay            = "REPLAY"
+
+	CodeUnknown    = "ERROR" // a non-nil error of none of the kinds above
+	maxUnwrapDepth = 100
 )
 
 // Kind is the type of the sentinel errors. Its values are compared by identity.
@@ -52,13 +59,28 @@ var (
 	ErrUntrustedIssuer  = &Kind{CodeUntrustedIssuer, "vc: untrusted issuer"}
 )
 
-// Kinds lists every sentinel kind, in the order of the codes above.
+// The presentation kinds: a holder's proof made for another request, a credential
+// presented by someone other than its subject, and a presentation used twice.
+var (
+	ErrChallengeMismatch = &Kind{CodeChallengeMismatch, "vc: challenge mismatch"}
+	ErrDomainMismatch    = &Kind{CodeDomainMismatch, "vc: domain mismatch"}
+	ErrHolderMismatch    = &Kind{CodeHolderMismatch, "vc: holder is not the credential subject"}
+	ErrReplay            = &Kind{CodeReplay, "vc: presentation replayed"}
+)
+
+// Kinds lists the credential kinds, in the order of the codes above; see
+// [PresentationKinds] for the others.
 func Kinds() []*Kind {
 	return []*Kind{
 		ErrMalformed, ErrUnknownContext, ErrUnsupportedSuite, ErrInvalidSignature,
 		ErrUnresolvableDID, ErrKeyNotAuthorized, ErrExpired, ErrNotYetValid,
 		ErrRevoked, ErrSuspended, ErrUntrustedIssuer,
 	}
+}
+
+// PresentationKinds lists the kinds that only presentations give.
+func PresentationKinds() []*Kind {
+	return []*Kind{ErrChallengeMismatch, ErrDomainMismatch, ErrHolderMismatch, ErrReplay}
 }
 
 // Code returns the code of the first kind found in err's tree, searched depth first in

@@ -47,6 +47,23 @@ type keyCache struct {
 	mu   sync.Mutex
 	docs map[string]*did.Document
 	keys map[string]*did.PublicKey
+	vms  map[string]string // verification method URL -> its DID, for valid URLs
+}
+
+func (c *keyCache) vmDID(vmURL string) (string, bool) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	id, ok := c.vms[vmURL]
+	return id, ok
+}
+
+func (c *keyCache) putVMDID(vmURL, id string) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if c.vms == nil || len(c.vms) >= maxCacheEntries {
+		c.vms = make(map[string]string)
+	}
+	c.vms[vmURL] = id
 }
 
 func (c *keyCache) doc(id string) *did.Document {
@@ -110,14 +127,18 @@ func (e *Env) resolve(ctx context.Context, id string) (*did.Document, error) {
 // relationship rel of its own DID document and controlled by that DID, and returns
 // its public key.
 func (e *Env) methodKey(ctx context.Context, vmURL string, rel did.Relationship) (*did.PublicKey, string, error) {
-	u, err := did.ParseURL(vmURL)
-	if err != nil {
-		return nil, "", fmt.Errorf("%w: verificationMethod: %w", vcerr.ErrMalformed, err)
+	id, ok := e.cache.vmDID(vmURL) // parsing is pure: cache the DID of valid URLs
+	if !ok {
+		u, err := did.ParseURL(vmURL)
+		if err != nil {
+			return nil, "", fmt.Errorf("%w: verificationMethod: %w", vcerr.ErrMalformed, err)
+		}
+		if u.Path != "" || u.HasQuery || u.Fragment == "" {
+			return nil, "", fmt.Errorf("%w: verificationMethod is not a DID URL with a fragment", vcerr.ErrMalformed)
+		}
+		id = u.DID.String()
+		e.cache.putVMDID(vmURL, id)
 	}
-	if u.Path != "" || u.HasQuery || u.Fragment == "" {
-		return nil, "", fmt.Errorf("%w: verificationMethod is not a DID URL with a fragment", vcerr.ErrMalformed)
-	}
-	id := u.DID.String()
 	doc, err := e.resolve(ctx, id)
 	if err != nil {
 		return nil, "", err

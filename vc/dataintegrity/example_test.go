@@ -79,3 +79,33 @@ func ExampleVerify_presentation() {
 	// fresh: true
 	// replayed: true
 }
+
+// A caller that needs the document itself too (package vc reads the credential from
+// the same bytes) parses it once with ParseDocument and verifies the parsed form.
+func ExampleVerifyDocument() {
+	ctx := context.Background()
+	signer, _ := did.GenerateKey(did.KeyEd25519)
+	issuer := key.New(signer.Public())
+	credential := `{"@context": ["https://www.w3.org/ns/credentials/v2", "https://www.w3.org/ns/credentials/examples/v2"],
+	  "type": ["VerifiableCredential"], "issuer": "` + issuer + `", "credentialSubject": {"id": "did:example:member-42"}}`
+	signed, _ := dataintegrity.AddProof(ctx, []byte(credential), signer, dataintegrity.Options{
+		Cryptosuite:        dataintegrity.EdDSAJCS2022,
+		VerificationMethod: issuer + "#" + strings.TrimPrefix(issuer, "did:key:"),
+	}, nil)
+
+	doc, err := dataintegrity.ParseDocument(signed, dataintegrity.DocumentLimits{MaxBytes: 64 << 10})
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	report, err := dataintegrity.VerifyDocument(ctx, doc, nil, dataintegrity.VerifyOptions{})
+	fmt.Println(report.OK(), err)
+
+	// Duplicate member names make the signed value ambiguous: refused before any proof
+	// is looked at.
+	_, err = dataintegrity.ParseDocument([]byte(`{"issuer":"a","issuer":"b"}`), dataintegrity.DocumentLimits{})
+	fmt.Println(err != nil)
+	// Output:
+	// true <nil>
+	// true
+}

@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"slices"
+	"unicode/utf8"
 
 	"github.com/polity-id/polity/did"
 	"github.com/polity-id/polity/internal/multi"
@@ -206,69 +207,245 @@ type member struct {
 }
 
 func marshalMembers(ms []member) ([]byte, error) {
-	buf := []byte{'{'}
+	buf := make([]byte, 0, 512)
+	buf = append(buf, '{')
 	for i, mb := range ms {
 		if i > 0 {
 			buf = append(buf, ',')
 		}
-		k, _ := json.Marshal(mb.k)
-		v, err := json.Marshal(mb.v)
-		if err != nil {
-			return nil, fmt.Errorf("%w: %w", vcerr.ErrMalformed, err)
+		buf = appendJSONString(buf, mb.k)
+		buf = append(buf, ':')
+		var err error
+		if buf, err = appendJSONValue(buf, mb.v); err != nil {
+			return nil, err
 		}
-		buf = append(append(append(buf, k...), ':'), v...)
 	}
 	return append(buf, '}'), nil
 }
 
-// replaceMembers rewrites the top-level object data (already checked to be strict
-// JSON) compactly, keeping member order and values, replacing the members named in
-// repl and appending those it lacks.
-func replaceMembers(data []byte, repl map[string]json.RawMessage) ([]byte, error) {
-	dec := json.NewDecoder(bytes.NewReader(data))
-	if _, err := dec.Token(); err != nil { // '{'
+// appendJSONValue appends v as encoding/json marshals it, writing strings and arrays
+// of strings directly.
+func appendJSONValue(dst []byte, v any) ([]byte, error) {
+	switch v := v.(type) {
+	case string:
+		return appendJSONString(dst, v), nil
+	case []any:
+		mark := len(dst)
+		dst = append(dst, '[')
+		for i, e := range v {
+			s, ok := e.(string)
+			if !ok {
+				return appendMarshaled(dst[:mark], v)
+			}
+			if i > 0 {
+				dst = append(dst, ',')
+			}
+			dst = appendJSONString(dst, s)
+		}
+		return append(dst, ']'), nil
+	}
+	return appendMarshaled(dst, v)
+}
+
+func appendMarshaled(dst []byte, v any) ([]byte, error) {
+	b, err := json.Marshal(v)
+	if err != nil {
 		return nil, fmt.Errorf("%w: %w", vcerr.ErrMalformed, err)
 	}
-	var out bytes.Buffer
-	out.Grow(len(data) + 256)
-	out.WriteByte('{')
+	return append(dst, b...), nil
+}
+
+// appendJSONString appends s quoted as encoding/json quotes it: control characters,
+// '"', '\\', '<', '>', '&', U+2028 and U+2029 escaped, invalid UTF-8 as U+FFFD.
+func appendJSONString(dst []byte, s string) []byte {
+	const hex = "0123456789abcdef"
+	dst = append(dst, '"')
+	start := 0
+	for i := 0; i < len(s); {
+		c := s[i]
+		if c < utf8.RuneSelf {
+			if c >= 0x20 && c != '"' && c != '\\' && c != '<' && c != '>' && c != '&' {
+				i++
+				continue
+			}
+			dst = append(dst, s[start:i]...)
+			switch c {
+			case '"', '\\':
+				dst = append(dst, '\\', c)
+			case '\n':
+				dst = append(dst, '\\', 'n')
+			case '\r':
+				dst = append(dst, '\\', 'r')
+			case '\t':
+				dst = append(dst, '\\', 't')
+			case '\b':
+				dst = append(dst, '\\', 'b')
+			case '\f':
+				dst = append(dst, '\\', 'f')
+			default:
+				dst = append(dst, '\\', 'u', '0', '0', hex[c>>4], hex[c&0xf])
+			}
+			i++
+			start = i
+			continue
+		}
+		r, size := utf8.DecodeRuneInString(s[i:])
+		switch {
+		case r == utf8.RuneError && size == 1:
+			dst = append(dst, s[start:i]...)
+			dst = append(dst, `\ufffd`...)
+		case r == '\u2028' || r == '\u2029':
+			dst = append(dst, s[start:i]...)
+			dst = append(dst, '\\', 'u', '2', '0', '2', hex[r&0xf])
+		default:
+			i += size
+			continue
+		}
+		i += size
+		start = i
+	}
+	dst = append(dst, s[start:]...)
+	return append(dst, '"')
+}
+
+// replaceMembers rewrites the top-level object data (already checked to be strict
+// JSON) compactly, keeping member order, names and values, replacing the members named
+// in repl and appending those it lacks.
+func replaceMembers(data []byte, repl map[string]json.RawMessage) ([]byte, error) {
+	size := len(data) + 2
+	for _, r := range repl {
+		size += len(r) + 16
+	}
+	out := make([]byte, 0, size)
+	out = append(out, '{')
 	done := make(map[string]bool, len(repl))
 	n := 0
-	write := func(k string, v []byte) error {
-		if n > 0 {
-			out.WriteByte(',')
-		}
-		n++
-		kb, _ := json.Marshal(k)
-		out.Write(kb)
-		out.WriteByte(':')
-		return json.Compact(&out, v)
+	i := skipWS(data, 0)
+	if i >= len(data) || data[i] != '{' {
+		return nil, fmt.Errorf("%w: document is not a JSON object", vcerr.ErrMalformed)
 	}
-	for dec.More() {
-		t, err := dec.Token()
-		if err != nil {
+	i = skipWS(data, i+1)
+	for i < len(data) && data[i] != '}' {
+		kend, ok := scanJSON(data, i)
+		if !ok || data[i] != '"' {
+			return nil, fmt.Errorf("%w: unexpected JSON", vcerr.ErrMalformed)
+		}
+		rawKey := data[i:kend]
+		var k string
+		if bytes.IndexByte(rawKey, '\\') < 0 {
+			k = string(rawKey[1 : len(rawKey)-1])
+		} else if err := json.Unmarshal(rawKey, &k); err != nil {
 			return nil, fmt.Errorf("%w: %w", vcerr.ErrMalformed, err)
 		}
-		k, _ := t.(string)
-		var v json.RawMessage
-		if err := dec.Decode(&v); err != nil {
-			return nil, fmt.Errorf("%w: %w", vcerr.ErrMalformed, err)
+		i = skipWS(data, kend)
+		if i >= len(data) || data[i] != ':' {
+			return nil, fmt.Errorf("%w: unexpected JSON", vcerr.ErrMalformed)
 		}
+		i = skipWS(data, i+1)
+		vend, ok := scanJSON(data, i)
+		if !ok {
+			return nil, fmt.Errorf("%w: unexpected JSON", vcerr.ErrMalformed)
+		}
+		v := data[i:vend]
 		if r, ok := repl[k]; ok {
 			v = r
 			done[k] = true
 		}
-		if err := write(k, v); err != nil {
-			return nil, fmt.Errorf("%w: %w", vcerr.ErrMalformed, err)
+		if n > 0 {
+			out = append(out, ',')
+		}
+		n++
+		out = append(out, rawKey...)
+		out = append(out, ':')
+		out = appendCompact(out, v)
+		i = skipWS(data, vend)
+		if i < len(data) && data[i] == ',' {
+			i = skipWS(data, i+1)
 		}
 	}
 	for _, k := range []string{"@context", "proof"} {
 		if r, ok := repl[k]; ok && !done[k] {
-			if err := write(k, r); err != nil {
-				return nil, fmt.Errorf("%w: %w", vcerr.ErrMalformed, err)
+			if n > 0 {
+				out = append(out, ',')
+			}
+			n++
+			out = appendJSONString(out, k)
+			out = append(out, ':')
+			out = appendCompact(out, r)
+		}
+	}
+	return append(out, '}'), nil
+}
+
+func skipWS(b []byte, i int) int {
+	for i < len(b) && (b[i] == ' ' || b[i] == '\t' || b[i] == '\n' || b[i] == '\r') {
+		i++
+	}
+	return i
+}
+
+// scanJSON returns the end of the valid JSON value starting at b[i].
+func scanJSON(b []byte, i int) (int, bool) {
+	if i >= len(b) {
+		return 0, false
+	}
+	depth := 0
+	for j := i; j < len(b); j++ {
+		switch b[j] {
+		case '"':
+			j++
+			for j < len(b) && b[j] != '"' {
+				if b[j] == '\\' {
+					j++
+				}
+				j++
+			}
+			if j >= len(b) {
+				return 0, false
+			}
+			if depth == 0 {
+				return j + 1, true
+			}
+		case '{', '[':
+			depth++
+		case '}', ']':
+			if depth == 0 { // the end of the enclosing object or array
+				return j, j > i
+			}
+			depth--
+			if depth == 0 {
+				return j + 1, true
+			}
+		case ',', ' ', '\t', '\n', '\r', ':':
+			if depth == 0 {
+				return j, j > i
 			}
 		}
 	}
-	out.WriteByte('}')
-	return out.Bytes(), nil
+	if depth == 0 {
+		return len(b), len(b) > i
+	}
+	return 0, false
+}
+
+// appendCompact appends the valid JSON v without insignificant whitespace.
+func appendCompact(dst, v []byte) []byte {
+	for j := 0; j < len(v); j++ {
+		switch c := v[j]; c {
+		case ' ', '\t', '\n', '\r':
+		case '"':
+			k := j + 1
+			for k < len(v) && v[k] != '"' {
+				if v[k] == '\\' {
+					k++
+				}
+				k++
+			}
+			dst = append(dst, v[j:min(k+1, len(v))]...)
+			j = k
+		default:
+			dst = append(dst, c)
+		}
+	}
+	return dst
 }

@@ -88,13 +88,25 @@ func appendHash(dst []byte, t did.KeyType, data []byte) []byte {
 	return append(dst, h[:]...)
 }
 
-// canonical returns the canonical form of a JSON-LD document (decoded JSON) for s:
-// RDFC-1.0 N-Quads, or JCS after checking the document's contexts in safe mode.
+// rdfcOptions returns the RDFC-1.0 options for key type t. The hash RDFC-1.0 labels
+// blank nodes with is the one the suite hashes with: SHA-384 for P-384 keys (as in the
+// vc-di-ecdsa test vectors, whose canonical documents are labelled with SHA-384), the
+// RDFC-1.0 default SHA-256 for every other key.
+func rdfcOptions(t did.KeyType) *canon.Options {
+	if t == did.KeyP384 {
+		return &canon.Options{Hash: canon.SHA384}
+	}
+	return nil
+}
+
+// canonical returns the canonical form of a JSON-LD document (decoded JSON) for s
+// and key type t: RDFC-1.0 N-Quads, or JCS after checking the document's contexts in
+// safe mode.
 //
 // With checked set, a JCS suite skips the context check: the caller has already
 // processed a document that contains this one (Verify checks the secured document
 // once, proofs included).
-func (s *suite) canonical(ctx context.Context, p *jsonld.Processor, doc map[string]any, checked bool) ([]byte, error) {
+func (s *suite) canonical(ctx context.Context, p *jsonld.Processor, t did.KeyType, doc map[string]any, checked bool) ([]byte, error) {
 	if !s.rdfc && checked {
 		return jcsValue(doc)
 	}
@@ -105,7 +117,7 @@ func (s *suite) canonical(ctx context.Context, p *jsonld.Processor, doc map[stri
 	if !s.rdfc {
 		return jcsValue(doc)
 	}
-	res, err := canon.CanonicalizeContext(ctx, quads, nil)
+	res, err := canon.CanonicalizeContext(ctx, quads, rdfcOptions(t))
 	if err != nil {
 		if ctx.Err() != nil {
 			return nil, err
@@ -126,11 +138,11 @@ func jcsValue(doc map[string]any) ([]byte, error) {
 // hashData computes hash(canonical proof config) || hash(canonical document), the
 // data that is signed.
 func (s *suite) hashData(ctx context.Context, p *jsonld.Processor, t did.KeyType, config, doc map[string]any, checked bool) ([]byte, error) {
-	cc, err := s.canonical(ctx, p, config, checked)
+	cc, err := s.canonical(ctx, p, t, config, checked)
 	if err != nil {
 		return nil, fmt.Errorf("proof configuration: %w", err)
 	}
-	dc, err := s.canonical(ctx, p, doc, checked)
+	dc, err := s.canonical(ctx, p, t, doc, checked)
 	if err != nil {
 		return nil, fmt.Errorf("document: %w", err)
 	}

@@ -29,11 +29,21 @@ import (
 // proof gives ErrNoProof; a document that is not strict JSON (duplicate member names,
 // too large, too deep) gives vcerr.ErrMalformed, with a nil Report.
 func Verify(ctx context.Context, doc []byte, env *Env, opts VerifyOptions) (*Report, error) {
-	env = env.env()
-	m, err := decodeDocument(doc)
+	d, err := ParseDocument(doc, DocumentLimits{})
 	if err != nil {
 		return nil, err
 	}
+	return VerifyDocument(ctx, d, env, opts)
+}
+
+// VerifyDocument is [Verify] for a document already parsed with [ParseDocument]. A
+// nil doc gives vcerr.ErrMalformed.
+func VerifyDocument(ctx context.Context, doc *Document, env *Env, opts VerifyOptions) (*Report, error) {
+	if doc == nil || doc.m == nil {
+		return nil, fmt.Errorf("%w: no document", vcerr.ErrMalformed)
+	}
+	env = env.env()
+	m := doc.m
 	raws, err := proofList(m)
 	if err != nil {
 		return nil, err

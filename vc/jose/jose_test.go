@@ -187,6 +187,24 @@ func TestPresentation(t *testing.T) {
 	if _, err := VerifyPresentation(context.Background(), bare, w.opts()); !errors.Is(err, ErrMalformed) {
 		t.Fatalf("unsecured credential: %v", err)
 	}
+	skip := w.opts()
+	skip.SkipCredentials = true
+	if _, err := VerifyPresentation(context.Background(), bare, skip); !errors.Is(err, ErrMalformed) {
+		t.Fatalf("unsecured credential, credentials skipped: %v", err)
+	}
+	// A forged enveloped credential fails the presentation, unless the caller
+	// verifies the credentials itself.
+	forgedCred := signRaw(t, w.holder, `{"alg":"EdDSA","typ":"vc+jwt","kid":"`+issuerDID+`#key-1"}`, string(credJSON(issuerDID, "")))
+	vp, _ = json.Marshal(map[string]any{"@context": []string{"https://www.w3.org/ns/credentials/v2"}, "type": "VerifiablePresentation",
+		"holder": "did:example:holder", "verifiableCredential": []any{Envelope(forgedCred)}})
+	withForged, _ := SignPresentation(vp, w.holder, "did:example:holder#key-1", "", "")
+	if _, err := VerifyPresentation(context.Background(), withForged, w.opts()); err == nil {
+		t.Fatal("forged enveloped credential accepted")
+	}
+	v, err = VerifyPresentation(context.Background(), withForged, skip)
+	if err != nil || len(v.Credentials) != 0 {
+		t.Fatalf("credentials skipped: %v, %d verified", err, len(v.Credentials))
+	}
 }
 
 func TestJWTVC(t *testing.T) {

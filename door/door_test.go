@@ -14,6 +14,7 @@ import (
 	"github.com/polity-id/polity/sybil"
 	"github.com/polity-id/polity/vc"
 	"github.com/polity-id/polity/vc/policy"
+	"github.com/polity-id/polity/vc/sdjwt"
 )
 
 func reasonCodes(o *Outcome) []policy.Code {
@@ -164,7 +165,18 @@ func TestSDJWT(t *testing.T) {
 	wrong := w.presentSDJWT(t, w.alice, w.aliceDID, "did:web:elsewhere.example", "sd-2", commonsDID)
 	if o, _ := d.Check(context.Background(), wrong); o.Allow || !errors.Is(o.Err(), policy.ErrNotVerified) {
 		t.Fatalf("sd-jwt for another door: %v", o.Reasons)
+	} else if ch := findCheck(o.Checks, CheckChallenge); ch == nil || ch.Status != vc.Failed || !errors.Is(ch.Err, sdjwt.ErrChallenge) {
+		t.Fatalf("sd-jwt for another door: challenge check %+v", ch)
 	}
+}
+
+func findCheck(checks []vc.Check, name string) *vc.Check {
+	for i := range checks {
+		if checks[i].Name == name {
+			return &checks[i]
+		}
+	}
+	return nil
 }
 
 func TestIssuedChallengeRequired(t *testing.T) {

@@ -2,6 +2,7 @@ package door
 
 import (
 	"bytes"
+	"context"
 	"encoding/json"
 	"errors"
 	"reflect"
@@ -52,6 +53,29 @@ func FuzzReadScores(f *testing.F) {
 		}
 		if err == nil && len(m) > strings.Count(s, "\n")+1 {
 			t.Fatalf("%d scores from %d lines", len(m), strings.Count(s, "\n")+1)
+		}
+	})
+}
+
+// FuzzCheck feeds the door arbitrary presentations, seeded with a valid vp+jwt,
+// SD-JWT and Data Integrity presentation: it must never panic, always answer, and
+// give a reason for every denial.
+func FuzzCheck(f *testing.F) {
+	w := newWorld(f)
+	cred := w.issue(f, w.aliceDID, w.defaults(w.aliceDID))
+	f.Add(present(f, w.alice, w.aliceDID, doorID, "fuzz-1", cred))
+	f.Add(w.presentSDJWT(f, w.alice, w.aliceDID, doorID, "fuzz-2", commonsDID))
+	f.Add(w.presentDI(f, w.alice, w.aliceDID, doorID, "fuzz-3", w.defaults(w.aliceDID)))
+	f.Add([]byte(`{"proof":[{"challenge":1}]}`))
+	f.Add([]byte("a~b~"))
+	d := w.open(f, &Config{MaxChallenges: 1 << 16})
+	f.Fuzz(func(t *testing.T, raw []byte) {
+		o, _ := d.Check(context.Background(), raw)
+		if o == nil {
+			t.Fatal("no outcome")
+		}
+		if !o.Allow && len(o.Reasons) == 0 {
+			t.Fatalf("denied without a reason: %+v", o)
 		}
 	})
 }

@@ -7,15 +7,15 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"slices"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/polity-id/polity/did"
 	"github.com/polity-id/polity/did/jwk"
 	ijose "github.com/polity-id/polity/internal/jose"
-	"github.com/polity-id/polity/internal/jsonx"
 	"github.com/polity-id/polity/vc"
-	"github.com/polity-id/polity/vc/jose"
 	"github.com/polity-id/polity/vc/sdjwt"
 )
 
@@ -63,9 +63,12 @@ type StatusChecker interface {
 }
 
 // Verifier is the door's default [PresentationVerifier]. It verifies vp+jwt
-// presentations (package vc/jose) and SD-JWT VCs with key binding (package
-// vc/sdjwt) offline against Resolver, and hands Data Integrity JSON
-// presentations to DataIntegrity.
+// presentations with vc.Verifier.VerifyPresentation and SD-JWT VCs with key
+// binding with package vc/sdjwt, offline against Resolver, and hands Data
+// Integrity JSON presentations to DataIntegrity. SD-JWT VCs keep their own path:
+// the door maps their claims onto the data model, so that one policy judges
+// every format, and names the holder by the DID whose key signed the key binding.
+// The fields must not change after the first call.
 type Verifier struct {
 	// Resolver resolves issuer and holder DIDs, usually pinned documents only.
 	Resolver did.Resolver
@@ -78,6 +81,19 @@ type Verifier struct {
 	Now func() time.Time
 	// Skew is the clock tolerance; 0 means one minute.
 	Skew time.Duration
+
+	once sync.Once
+	vc   *vc.Verifier // vp+jwt presentations; built on first use from the fields above
+}
+
+// jose returns the vc.Verifier of vp+jwt presentations. It ignores status (the door
+// checks it with Status) and replays (the door redeems its own challenges).
+func (v *Verifier) jose() *vc.Verifier {
+	v.once.Do(func() {
+		v.vc = vc.NewVerifier(vc.VerifierConfig{Resolver: v.Resolver, Now: v.now, Skew: v.skew(),
+			IgnoreStatus: true, DisableReplayCheck: true})
+	})
+	return v.vc
 }
 
 func (v *Verifier) now() time.Time {
@@ -125,42 +141,41 @@ func detectFormat(raw []byte) string {
 	return FormatVPJWT
 }
 
-func (v *Verifier) joseOpts(req *Request) *jose.VerifyOptions {
-	o := &jose.VerifyOptions{Resolver: v.Resolver, Now: v.now, Skew: v.skew()}
-	if req != nil {
-		o.Nonce, o.Audience = req.Challenge, req.Domain
-	}
-	return o
+// acceptAnyHolder leaves holder binding to the door's policy, which decides per
+// credential (policy.Policy.AllowNonHolderSubject).
+func acceptAnyHolder(subject, holder string) bool { return true }
+
+// verifyVPJWT verifies a vp+jwt presentation with vc.Verifier.VerifyPresentation:
+// the holder's signature, nonce and audience, the presentation's validity, then
+// each enveloped credential (proof and validity), whose status the door checks.
+func (v *Verifier) verifyVPJWT(ctx context.Context, token string, req Request) (*Presentation, error) {
+	return verifyWithVC(ctx, v.jose(), FormatVPJWT, []byte(token), req, v.Status, v.now())
 }
 
-func (v *Verifier) verifyVPJWT(ctx context.Context, token string, req Request) (*Presentation, error) {
-	p := &Presentation{Format: FormatVPJWT}
-	pv, err := jose.VerifyPresentation(ctx, token, v.joseOpts(&req))
+// verifyWithVC verifies a Data Integrity or vp+jwt presentation with vc and maps
+// the result: the holder's proof and its binding become CheckHolder and
+// CheckChallenge, each credential keeps its checks but the holder binding (the
+// policy judges it) and gets its status from status at now.
+func verifyWithVC(ctx context.Context, v *vc.Verifier, format string, raw []byte, req Request, status StatusChecker, now time.Time) (*Presentation, error) {
+	p := &Presentation{Format: format}
+	pr, _ := v.VerifyPresentation(ctx, raw, vc.PresentationOptions{
+		Challenge: req.Challenge, Domain: req.Domain, AcceptHolder: acceptAnyHolder})
+	for _, cr := range pr.Credentials {
+		cr.Checks = slices.DeleteFunc(cr.Checks, func(c vc.Check) bool { return c.Name == vc.CheckNameHolder })
+		_ = cr.Finish()
+		applyStatus(status, cr, now)
+		p.Credentials = append(p.Credentials, cr)
+	}
+	err := pr.Presentation.Err()
+	if err == nil && (pr.Presentation.Presentation == nil || pr.Presentation.Presentation.Holder.ID == "") {
+		err = fmt.Errorf("%w: presentation without holder", vc.ErrKeyNotAuthorized)
+	}
 	if err == nil {
-		p.Holder = pv.Subject
+		p.Holder = pr.Presentation.Presentation.Holder.ID
 		p.Checks = []vc.Check{{Name: CheckHolder, Status: vc.Passed}, {Name: CheckChallenge, Status: vc.Passed}}
-		for _, cv := range pv.Credentials {
-			p.Credentials = append(p.Credentials, v.credentialResult(vc.FormatJOSE, cv.Document, nil))
-		}
 		return p, nil
 	}
-	// Attribute the failure: verify each enveloped credential on its own.
-	credFailed := false
-	if tokens, perr := envelopedJWTs(token); perr == nil {
-		for _, t := range tokens {
-			cv, cerr := jose.VerifyCredential(ctx, t, v.joseOpts(nil))
-			var doc []byte
-			if cv != nil {
-				doc = cv.Document
-			} else if j, perr := ijose.Parse(t, nil); perr == nil {
-				doc = j.Payload
-			}
-			r := v.credentialResult(vc.FormatJOSE, doc, cerr)
-			credFailed = credFailed || r.Err() != nil
-			p.Credentials = append(p.Credentials, r)
-		}
-	}
-	p.Checks = presentationChecks(err, credFailed, errors.Is(err, jose.ErrChallenge))
+	p.Checks = presentationChecks(err, false, errors.Is(err, vc.ErrChallengeMismatch) || errors.Is(err, vc.ErrDomainMismatch))
 	return p, err
 }
 
@@ -174,62 +189,6 @@ func presentationChecks(err error, credFailed, challenge bool) []vc.Check {
 		return []vc.Check{{Name: CheckHolder, Status: vc.Skipped, Err: errors.New("a credential failed")}, {Name: CheckChallenge, Status: vc.Skipped}}
 	}
 	return []vc.Check{{Name: CheckHolder, Status: vc.Failed, Err: err}, {Name: CheckChallenge, Status: vc.Skipped}}
-}
-
-// envelopedJWTs reads, without verifying, the vc+jwt tokens enveloped in a
-// vp+jwt presentation.
-func envelopedJWTs(token string) ([]string, error) {
-	j, err := ijose.Parse(token, nil)
-	if err != nil {
-		return nil, err
-	}
-	var payload struct {
-		VC json.RawMessage `json:"verifiableCredential"`
-	}
-	if err := jsonx.Unmarshal(j.Payload, &payload, jsonx.Limits{}); err != nil {
-		return nil, err
-	}
-	var list []json.RawMessage
-	if err := json.Unmarshal(payload.VC, &list); err != nil {
-		list = []json.RawMessage{payload.VC}
-	}
-	if len(list) > jose.MaxEnveloped {
-		return nil, fmt.Errorf("%w: too many credentials", ErrTooLarge)
-	}
-	var out []string
-	for _, item := range list {
-		var id struct {
-			ID string `json:"id"`
-		}
-		if json.Unmarshal(item, &id) != nil {
-			continue
-		}
-		e := vc.Envelope{ID: id.ID}
-		mt, data, err := e.Data()
-		if err != nil || mt != jose.MediaTypeVC {
-			continue
-		}
-		out = append(out, string(data))
-	}
-	return out, nil
-}
-
-// credentialResult builds the Result of a credential whose proof verified (verr
-// nil) or failed with verr; doc is its JSON, possibly nil.
-func (v *Verifier) credentialResult(format string, doc []byte, verr error) *vc.Result {
-	r := &vc.Result{Format: format}
-	var c *vc.Credential
-	if doc != nil {
-		var perr error
-		c, perr = vc.ParseCredential(doc)
-		r.Record(vc.CheckNameStructure, perr)
-	} else {
-		r.Record(vc.CheckNameStructure, verr)
-	}
-	r.Credential = c
-	r.Skip(vc.CheckNameContexts, errors.New("not JSON-LD processed: the proof covers the JSON"))
-	v.finishResult(r, c, verr)
-	return r
 }
 
 // finishResult records the proof, validity, status and issuer checks.
@@ -274,8 +233,7 @@ func (v *Verifier) verifySDJWT(ctx context.Context, token string, req Request) (
 	})
 	if err != nil {
 		if errors.Is(err, sdjwt.ErrKeyBinding) {
-			challenge := strings.Contains(err.Error(), "nonce") || strings.Contains(err.Error(), "aud")
-			p.Checks = presentationChecks(err, false, challenge)
+			p.Checks = presentationChecks(err, false, errors.Is(err, sdjwt.ErrChallenge))
 			return p, err
 		}
 		r := &vc.Result{Format: vc.FormatSDJWT}

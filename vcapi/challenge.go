@@ -1,56 +1,129 @@
 package vcapi
 
 import (
+	"crypto/hmac"
 	"crypto/rand"
+	"crypto/sha256"
 	"encoding/base64"
+	"encoding/binary"
 	"sync"
 	"time"
 )
 
-// challenges is a bounded store of single-use challenges with an expiry.
+// Layout of a challenge issued by POST /challenges, before base64url: 16 random
+// bytes, the expiry in Unix seconds (8 bytes, big-endian) and the first 16 bytes
+// of an HMAC-SHA256 of both under a key the server draws at start. The tag lets
+// the server tell its own challenges (redeemed once, until their expiry) from
+// those a caller chose (checked against the presentation only) without keeping
+// every challenge it ever issued.
+const (
+	challengeRandom = 16
+	challengeTag    = 16
+	challengeBytes  = challengeRandom + 8 + challengeTag
+)
+
+// challengeState is the verdict on an options.challenge.
+type challengeState int
+
+const (
+	challengeCaller  challengeState = iota // not issued here: the caller's own
+	challengeLive                          // issued here and redeemed now
+	challengeSpent                         // issued here, already used
+	challengeExpired                       // issued here, past its expiry or forgotten
+)
+
+// challenges issues self-authenticating single-use challenges and remembers the
+// live and used ones until they expire, at most max of them.
 type challenges struct {
 	mu   sync.Mutex
+	key  [32]byte
 	max  int
 	ttl  time.Duration
 	now  func() time.Time
-	live map[string]time.Time // challenge -> expiry
+	seen map[string]issued // issued challenges until they expire
+}
+
+// issued is the state of a challenge issued here.
+type issued struct {
+	expires time.Time
+	used    bool
 }
 
 func newChallenges(max int, ttl time.Duration, now func() time.Time) *challenges {
-	return &challenges{max: max, ttl: ttl, now: now, live: make(map[string]time.Time)}
+	c := &challenges{max: max, ttl: ttl, now: now, seen: make(map[string]issued)}
+	rand.Read(c.key[:])
+	return c
 }
 
-// issue returns a new random challenge, or "" when the store is full of live ones.
+func (c *challenges) tag(body []byte) []byte {
+	m := hmac.New(sha256.New, c.key[:])
+	m.Write(body)
+	return m.Sum(nil)[:challengeTag]
+}
+
+// issue returns a new challenge, or "" when the store is full of unexpired ones.
 func (c *challenges) issue() string {
-	var b [18]byte
-	rand.Read(b[:])
-	s := base64.RawURLEncoding.EncodeToString(b[:])
 	now := c.now()
+	exp := time.Unix(now.Add(c.ttl).Unix(), 0)
+	var b [challengeBytes]byte
+	rand.Read(b[:challengeRandom])
+	binary.BigEndian.PutUint64(b[challengeRandom:], uint64(exp.Unix()))
+	copy(b[challengeRandom+8:], c.tag(b[:challengeRandom+8]))
+	s := base64.RawURLEncoding.EncodeToString(b[:])
 	c.mu.Lock()
 	defer c.mu.Unlock()
-	if len(c.live) >= c.max {
-		for k, exp := range c.live {
-			if !now.Before(exp) {
-				delete(c.live, k)
-			}
-		}
-		if len(c.live) >= c.max {
+	if len(c.seen) >= c.max {
+		c.purge(now)
+		if len(c.seen) >= c.max {
 			return ""
 		}
 	}
-	c.live[s] = now.Add(c.ttl)
+	c.seen[s] = issued{expires: exp}
 	return s
 }
 
-// consume reports whether s is a live challenge and removes it.
-func (c *challenges) consume(s string) bool {
+// purge forgets expired challenges; c.mu is held.
+func (c *challenges) purge(now time.Time) {
+	for s, st := range c.seen {
+		if !now.Before(st.expires) {
+			delete(c.seen, s)
+		}
+	}
+}
+
+// expiry returns the expiry of a challenge issued here, and false for any other
+// string. The tag is compared in constant time.
+func (c *challenges) expiry(s string) (time.Time, bool) {
+	if base64.RawURLEncoding.DecodedLen(len(s)) != challengeBytes {
+		return time.Time{}, false
+	}
+	b, err := base64.RawURLEncoding.DecodeString(s)
+	if err != nil || len(b) != challengeBytes || !hmac.Equal(b[challengeRandom+8:], c.tag(b[:challengeRandom+8])) {
+		return time.Time{}, false
+	}
+	return time.Unix(int64(binary.BigEndian.Uint64(b[challengeRandom:])), 0), true
+}
+
+// redeem classifies s and, when it is a live challenge issued here, marks it used.
+func (c *challenges) redeem(s string) challengeState {
+	exp, ours := c.expiry(s)
+	if !ours {
+		return challengeCaller
+	}
 	now := c.now()
+	if !now.Before(exp) {
+		return challengeExpired
+	}
 	c.mu.Lock()
 	defer c.mu.Unlock()
-	exp, ok := c.live[s]
-	if !ok {
-		return false
+	st, ok := c.seen[s]
+	switch {
+	case !ok:
+		return challengeExpired
+	case st.used:
+		return challengeSpent
 	}
-	delete(c.live, s)
-	return now.Before(exp)
+	st.used = true
+	c.seen[s] = st
+	return challengeLive
 }

@@ -16,7 +16,7 @@ const (
 	CodeTooLarge         = "TOO_LARGE"         // the body is over Config.MaxBodyBytes
 	CodeUnauthorized     = "UNAUTHORIZED"      // missing or wrong bearer token
 	CodeIssuingDisabled  = "ISSUING_DISABLED"  // the server has no issuing key
-	CodeInvalidChallenge = "INVALID_CHALLENGE" // the challenge was not issued here, expired or was used
+	CodeInvalidChallenge = "INVALID_CHALLENGE" // no challenge, or one issued here that expired or was used
 	CodeTooManyRequests  = "TOO_MANY_REQUESTS" // too many outstanding challenges
 	CodeMethodNotAllowed = "METHOD_NOT_ALLOWED"
 )

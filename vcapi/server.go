@@ -16,10 +16,20 @@
 //     is a JSON object (Data Integrity), an EnvelopedVerifiableCredential, or a
 //     vc+jwt / SD-JWT string.
 //   - POST /presentations/verify {verifiablePresentation, options {challenge, domain}}
-//     → 200 or 400 like /credentials/verify, plus credentialResults. The challenge
-//     must come from POST /challenges of this server and is used up.
+//     → 200 or 400 like /credentials/verify, plus credentialResults. The
+//     presentation is a JSON object (Data Integrity), an
+//     EnvelopedVerifiablePresentation, or a vp+jwt / SD-JWT string; the holder's
+//     proof must carry options.challenge (and options.domain when given). The
+//     challenge is either one this server issued (POST /challenges), used up by its
+//     first verification request and refused afterwards or once expired, or one the
+//     caller chose and gave the holder (VC-API leaves the challenge to the party
+//     that requests the proof), checked against the proof; the Verifier's replay
+//     check (vc.VerifierConfig.NonceStore) refuses a presentation it accepted
+//     before, and the caller answers for the challenge's freshness.
 //   - POST /challenges → 200 {challenge}: a single-use challenge valid for
-//     Config.ChallengeTTL.
+//     Config.ChallengeTTL. Challenges carry a tag under a key drawn when the server
+//     starts, so the server tells its own from the caller's without a lookup;
+//     after a restart, earlier challenges count as the caller's.
 //
 // Error entries are {"code", "message"} with the codes of vc.Code and this
 // package's Code constants. Unknown request options are reported as warnings and
@@ -421,6 +431,38 @@ func credentialBytes(raw json.RawMessage) ([]byte, error) {
 	return nil, errors.New("verifiableCredential must be an object or a string")
 }
 
+// presentationBytes returns the secured form of a verifiablePresentation member: the
+// JSON object of a Data Integrity presentation, the payload of an
+// EnvelopedVerifiablePresentation, or a compact token string.
+func presentationBytes(raw json.RawMessage) ([]byte, error) {
+	switch {
+	case len(raw) > 0 && raw[0] == '"':
+		var s string
+		if err := json.Unmarshal(raw, &s); err != nil || s == "" {
+			return nil, errors.New("verifiablePresentation must be an object or a non-empty string")
+		}
+		return []byte(s), nil
+	case len(raw) > 0 && raw[0] == '{':
+		var head struct {
+			ID   string          `json:"id"`
+			Type json.RawMessage `json:"type"`
+		}
+		if json.Unmarshal(raw, &head) == nil && bytes.Contains(head.Type, []byte(`"`+typeEnvelopedPresentation+`"`)) {
+			env := &vc.Envelope{ID: head.ID}
+			_, data, err := env.Data()
+			if err != nil {
+				return nil, fmt.Errorf("verifiablePresentation: %w", err)
+			}
+			return data, nil
+		}
+		return raw, nil
+	}
+	return nil, errors.New("verifiablePresentation must be an object or a string")
+}
+
+// typeEnvelopedPresentation is the VCDM 2.0 type of an enveloped presentation.
+const typeEnvelopedPresentation = "EnvelopedVerifiablePresentation"
+
 func (s *Server) verifyCredential(ctx context.Context, w http.ResponseWriter, r *http.Request, body []byte) {
 	m, ok := s.decodeBody(w, body, "verifiableCredential", "options")
 	if !ok {
@@ -455,16 +497,25 @@ func (s *Server) verifyPresentation(ctx context.Context, w http.ResponseWriter, 
 		writeErrors(w, http.StatusBadRequest, apiError{Code: CodeBadRequest, Message: err.Error()})
 		return
 	}
-	vp := m["verifiablePresentation"]
-	if len(vp) == 0 || vp[0] != '{' {
-		writeErrors(w, http.StatusBadRequest, apiError{Code: CodeBadRequest, Message: "verifiablePresentation must be a JSON object"})
+	vp, err := presentationBytes(m["verifiablePresentation"])
+	if err != nil {
+		writeErrors(w, http.StatusBadRequest, apiError{Code: CodeBadRequest, Message: err.Error()})
 		return
 	}
-	if opts["challenge"] == "" || !s.chal.consume(opts["challenge"]) {
-		writeErrors(w, http.StatusBadRequest, apiError{Code: CodeInvalidChallenge, Message: "options.challenge must be a live challenge from POST /challenges"})
+	challenge := opts["challenge"]
+	if challenge == "" {
+		writeErrors(w, http.StatusBadRequest, apiError{Code: CodeInvalidChallenge, Message: "options.challenge is required: a challenge from POST /challenges or one the caller gave the holder"})
 		return
 	}
-	pr, _ := s.verifier.VerifyPresentation(ctx, vp, vc.PresentationOptions{Challenge: opts["challenge"], Domain: opts["domain"]})
+	switch s.chal.redeem(challenge) {
+	case challengeSpent:
+		writeErrors(w, http.StatusBadRequest, apiError{Code: CodeInvalidChallenge, Message: "options.challenge was issued by this server and has been used"})
+		return
+	case challengeExpired:
+		writeErrors(w, http.StatusBadRequest, apiError{Code: CodeInvalidChallenge, Message: "options.challenge was issued by this server and has expired"})
+		return
+	}
+	pr, _ := s.verifier.VerifyPresentation(ctx, vp, vc.PresentationOptions{Challenge: challenge, Domain: opts["domain"]})
 	rep := newReport(pr.Presentation, warnings)
 	for _, cr := range pr.Credentials {
 		c := newReport(cr, []string{})

@@ -13,6 +13,7 @@ import (
 	"os"
 	"path/filepath"
 	"runtime"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -21,6 +22,7 @@ import (
 	"github.com/polity-id/polity/did/key"
 	"github.com/polity-id/polity/vc"
 	"github.com/polity-id/polity/vc/dataintegrity"
+	"github.com/polity-id/polity/vc/jose"
 )
 
 const testToken = "s3cret-token-for-tests-0123456789"
@@ -212,8 +214,82 @@ func TestVerifyPresentation(t *testing.T) {
 	r = post(t, ts, "/challenges", "", "{}")
 	json.Unmarshal(r.body["challenge"], &challenge)
 	body["options"] = map[string]string{"challenge": challenge, "domain": "door.example"}
-	if r = post(t, ts, "/presentations/verify", "", body); r.status != http.StatusBadRequest || errorCodes(r)[0] != "INVALID_SIGNATURE" {
+	if r = post(t, ts, "/presentations/verify", "", body); r.status != http.StatusBadRequest || errorCodes(r)[0] != vc.Code(vc.ErrChallengeMismatch) {
 		t.Fatalf("wrong challenge: status %d: %s", r.status, r.raw)
+	}
+}
+
+// TestCallerChallenge checks challenges the caller chose (VC-API options.challenge):
+// they are checked against the holder's proof, while the server's own challenges
+// are refused once used or expired.
+func TestCallerChallenge(t *testing.T) {
+	ctx := context.Background()
+	ik, issuer := testKey(t, 1)
+	hk, holder := testKey(t, 2)
+	cred, err := vc.Issue(ctx, membership(holder, issuer), ik, vc.IssueOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	now := time.Now()
+	ts, _ := newTestServer(t, Config{ChallengeTTL: time.Minute, Now: func() time.Time { return now }})
+	sign := func(challenge string) json.RawMessage {
+		t.Helper()
+		vp, _ := json.Marshal(map[string]any{
+			"@context": []string{vc.ContextV2}, "type": []string{vc.TypePresentation}, "holder": holder,
+			"verifiableCredential": []json.RawMessage{cred},
+		})
+		vm := holder + "#" + strings.TrimPrefix(holder, "did:key:")
+		signed, err := dataintegrity.AddProof(ctx, vp, hk, dataintegrity.Options{VerificationMethod: vm, ProofPurpose: "authentication", Challenge: challenge, Domain: "door.example"}, nil)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return signed
+	}
+	verify := func(vp json.RawMessage, challenge string) response {
+		t.Helper()
+		return post(t, ts, "/presentations/verify", "", map[string]any{"verifiablePresentation": vp,
+			"options": map[string]string{"challenge": challenge, "domain": "door.example"}})
+	}
+
+	// A challenge the caller chose and gave the holder.
+	callerVP := sign("caller-nonce-7f3a")
+	if r := verify(callerVP, "caller-nonce-7f3a"); r.status != http.StatusOK || string(r.body["verified"]) != "true" {
+		t.Fatalf("caller challenge: status %d: %s", r.status, r.raw)
+	}
+	// The verifier remembers accepted presentations: the same one is refused.
+	if r := verify(callerVP, "caller-nonce-7f3a"); r.status != http.StatusBadRequest || !slices.Contains(errorCodes(r), vc.Code(vc.ErrReplay)) {
+		t.Fatalf("caller challenge replayed: status %d: %s", r.status, r.raw)
+	}
+	// The caller's challenge must be the one the holder signed.
+	if r := verify(callerVP, "caller-nonce-other"); r.status != http.StatusBadRequest || slices.Contains(errorCodes(r), CodeInvalidChallenge) || string(r.body["verified"]) != "false" {
+		t.Fatalf("caller challenge mismatch: status %d: %s", r.status, r.raw)
+	}
+
+	// A server challenge with a changed character is not the server's: it is
+	// checked against the proof, which carries the original.
+	r := post(t, ts, "/challenges", "", "")
+	var issued string
+	json.Unmarshal(r.body["challenge"], &issued)
+	serverVP := sign(issued)
+	forged := []byte(issued)
+	forged[3] ^= 1
+	if r := verify(serverVP, string(forged)); r.status != http.StatusBadRequest || slices.Contains(errorCodes(r), CodeInvalidChallenge) {
+		t.Fatalf("altered server challenge: status %d: %s", r.status, r.raw)
+	}
+	if r := verify(serverVP, issued); r.status != http.StatusOK {
+		t.Fatalf("server challenge: status %d: %s", r.status, r.raw)
+	}
+	if r := verify(serverVP, issued); r.status != http.StatusBadRequest || errorCodes(r)[0] != CodeInvalidChallenge {
+		t.Fatalf("server challenge reused: status %d: %s", r.status, r.raw)
+	}
+
+	// An expired server challenge is refused before verification.
+	r = post(t, ts, "/challenges", "", "")
+	json.Unmarshal(r.body["challenge"], &issued)
+	late := sign(issued)
+	now = now.Add(2 * time.Minute)
+	if r := verify(late, issued); r.status != http.StatusBadRequest || errorCodes(r)[0] != CodeInvalidChallenge {
+		t.Fatalf("expired server challenge: status %d: %s", r.status, r.raw)
 	}
 }
 
@@ -239,7 +315,9 @@ func TestRequests(t *testing.T) {
 		{"bad-options", ts, "/credentials/verify", "", `{"verifiableCredential":{},"options":[]}`, 400, CodeBadRequest},
 		{"empty-credential", ts, "/credentials/verify", "", `{"verifiableCredential":{}}`, 400, "MALFORMED"},
 		{"no-challenge", ts, "/presentations/verify", "", `{"verifiablePresentation":{}}`, 400, CodeInvalidChallenge},
-		{"unknown-challenge", ts, "/presentations/verify", "", `{"verifiablePresentation":{},"options":{"challenge":"abc"}}`, 400, CodeInvalidChallenge},
+		{"caller-challenge-empty-presentation", ts, "/presentations/verify", "", `{"verifiablePresentation":{},"options":{"challenge":"abc"}}`, 400, "MALFORMED"},
+		{"number-presentation", ts, "/presentations/verify", "", `{"verifiablePresentation":5,"options":{"challenge":"abc"}}`, 400, CodeBadRequest},
+		{"empty-string-presentation", ts, "/presentations/verify", "", `{"verifiablePresentation":"","options":{"challenge":"abc"}}`, 400, CodeBadRequest},
 		{"issue-not-object", ts, "/credentials/issue", testToken, `{"credential":"x"}`, 400, CodeBadRequest},
 		{"issue-disabled", verifyOnly, "/credentials/issue", testToken, `{"credential":{}}`, 404, CodeIssuingDisabled},
 		{"challenge-with-junk", ts, "/challenges", "", `{"x":1}`, 400, CodeBadRequest},
@@ -331,5 +409,42 @@ func TestServeShutdown(t *testing.T) {
 	if n := runtime.NumGoroutine(); n > before {
 		buf := make([]byte, 1<<16)
 		t.Fatalf("%d goroutines after shutdown, %d before:\n%s", n, before, buf[:runtime.Stack(buf, true)])
+	}
+}
+
+// TestVerifyJWTPresentation verifies a vp+jwt presentation given as a string and as
+// an EnvelopedVerifiablePresentation.
+func TestVerifyJWTPresentation(t *testing.T) {
+	ctx := context.Background()
+	ik, issuer := testKey(t, 1)
+	hk, holder := testKey(t, 2)
+	tok, err := jose.SignCredential(membershipWithIssuer(holder, issuer, issuer), ik, issuer+"#"+strings.TrimPrefix(issuer, "did:key:"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	cred := []byte(tok)
+	ts, _ := newTestServer(t, Config{})
+	for _, form := range []string{"string", "enveloped"} {
+		t.Run(form, func(t *testing.T) {
+			r := post(t, ts, "/challenges", "", "")
+			var challenge string
+			json.Unmarshal(r.body["challenge"], &challenge)
+			vp, err := vc.Present(ctx, [][]byte{cred}, hk, vc.PresentOptions{Format: vc.FormatVPJWT, Challenge: challenge, Domain: "door.example"})
+			if err != nil {
+				t.Fatal(err)
+			}
+			var member any = string(vp)
+			if form == "enveloped" {
+				member = map[string]any{"@context": []string{vc.ContextV2}, "type": "EnvelopedVerifiablePresentation",
+					"id": "data:application/vp+jwt," + string(vp)}
+			}
+			body := map[string]any{"verifiablePresentation": member, "options": map[string]string{"challenge": challenge, "domain": "door.example"}}
+			if r := post(t, ts, "/presentations/verify", "", body); r.status != http.StatusOK || string(r.body["verified"]) != "true" {
+				t.Fatalf("status %d: %s", r.status, r.raw)
+			}
+			if r := post(t, ts, "/presentations/verify", "", body); r.status != http.StatusBadRequest || errorCodes(r)[0] != CodeInvalidChallenge {
+				t.Fatalf("reused challenge: status %d: %s", r.status, r.raw)
+			}
+		})
 	}
 }

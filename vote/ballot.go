@@ -12,7 +12,6 @@ import (
 
 	"github.com/polity-id/polity/did"
 	"github.com/polity-id/polity/did/key"
-	"github.com/polity-id/polity/internal/jsonx"
 	"github.com/polity-id/polity/vc"
 	"github.com/polity-id/polity/vc/dataintegrity"
 )
@@ -87,12 +86,19 @@ type BallotOptions struct {
 	// Cast is the ballot time, also the proof's creation time; zero means now. It is
 	// truncated to whole seconds.
 	Cast time.Time
+	// Format is FormatDataIntegrity (the default when empty) or FormatVPJWT.
+	Format string
 }
 
 // NewBallot creates a ballot presentation: the holder's credentials (each a secured
 // credential: Data Integrity JSON, or a compact vc+jwt which is enveloped), the ballot
-// b (its Proposal and Cast are filled in), and a Data Integrity proof by key with
-// purpose authentication, challenge p.ID and domain p.Community.
+// b (its Proposal and Cast are filled in) as the presentation's "ballot" member, and
+// the holder's proof by key over all of it. With FormatDataIntegrity (the default) the
+// proof is a Data Integrity proof with purpose authentication, challenge p.ID and
+// domain p.Community; with FormatVPJWT the presentation is the payload of a vp+jwt
+// whose "nonce" is p.ID and "aud" p.Community, signed with the verification method
+// as "kid". Either way the signed choice and its binding to the proposal are covered
+// by the one holder signature.
 //
 // key is secret and never appears in errors. Errors wrap ErrMalformed or the
 // verification kinds of package vc.
@@ -122,21 +128,12 @@ func NewBallot(ctx context.Context, p *Proposal, b Ballot, creds [][]byte, k *di
 	if (b.Choice == "") == (b.Votes == nil) {
 		return nil, fmt.Errorf("%w: ballot needs exactly one of choice and votes", ErrMalformed)
 	}
-	items := make([]json.RawMessage, 0, len(creds))
-	for i, c := range creds {
-		c = bytes.TrimSpace(c)
-		if len(c) > 0 && c[0] == '{' {
-			if err := jsonx.Check(c, jsonx.Limits{}); err != nil {
-				return nil, fmt.Errorf("%w: credential %d: %w", ErrMalformed, i, err)
-			}
-			items = append(items, json.RawMessage(c))
-			continue
-		}
-		env, err := vc.NewEnvelope("application/vc+jwt", c).MarshalJSON()
-		if err != nil {
-			return nil, fmt.Errorf("%w: credential %d: %w", ErrMalformed, i, err)
-		}
-		items = append(items, env)
+	if o.Format != "" && o.Format != FormatDataIntegrity && o.Format != FormatVPJWT {
+		return nil, fmt.Errorf("%w: ballot format %q, want %q or %q", ErrMalformed, o.Format, FormatDataIntegrity, FormatVPJWT)
+	}
+	items, err := ballotItems(creds, o.Format == FormatVPJWT)
+	if err != nil {
+		return nil, err
 	}
 	doc := struct {
 		Context []string          `json:"@context"`
@@ -148,6 +145,9 @@ func NewBallot(ctx context.Context, p *Proposal, b Ballot, creds [][]byte, k *di
 	raw, err := json.Marshal(doc)
 	if err != nil {
 		return nil, fmt.Errorf("%w: %w", ErrMalformed, err)
+	}
+	if o.Format == FormatVPJWT {
+		return signJWTBallot(p, raw, k, vm)
 	}
 	env, _, err := signEnv()
 	if err != nil {

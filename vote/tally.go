@@ -176,10 +176,11 @@ func (e *entry) reject(code Code, format string, a ...any) {
 
 // Tally verifies ballot presentations for p and counts them.
 //
-// Each ballot must be a presentation whose holder proof (purpose authentication)
-// carries the challenge p.ID and the domain p.Community and covers a "ballot" member
-// for p; at least one presented credential must verify and satisfy the eligibility
-// policies (the class's and the proposal's). A voter is the holder DID: a later ballot
+// Each ballot must be a presentation (Data Integrity or vp+jwt, see [NewBallot]) whose
+// holder proof carries the challenge (nonce) p.ID and the domain (audience)
+// p.Community and covers a "ballot" member for p; at least one presented credential
+// must verify, name the voter as its subject, and satisfy the eligibility policies
+// (the class's and the proposal's). A voter is the holder DID: a later ballot
 // replaces an earlier one, ordered by the signed cast time and, for equal times, by
 // the greater digest. The latest authenticated ballot replaces earlier ones even when it
 // then fails (an unknown option, an overspent budget, no eligible credential): a voter's
@@ -258,7 +259,13 @@ func Tally(ctx context.Context, p *Proposal, ballots []Submission, cfg *TallyCon
 		}
 		seen[e.digest] = true
 		digests = append(digests, e.digest)
-		pres, err := parser.ParsePresentation(s.Data)
+		var pres *vc.Presentation
+		var err error
+		if isCompact(s.Data) {
+			pres, err = parseJWTBallot(parser, s.Data)
+		} else {
+			pres, err = parser.ParsePresentation(s.Data)
+		}
 		if err != nil {
 			e.reject(CodeMalformed, "not a ballot presentation: %v", err)
 			continue
@@ -279,8 +286,16 @@ func Tally(ctx context.Context, p *Proposal, ballots []Submission, cfg *TallyCon
 	v := vc.NewVerifier(vc.VerifierConfig{
 		Resolver: c.Resolver, Now: func() time.Time { return evalAt }, StatusChecker: c.StatusChecker,
 		IgnoreStatus: c.IgnoreStatus, Contexts: Contexts(),
+		// A voter may send several ballots bound to the same proposal: the tally
+		// keeps the latest and counts identical bytes once, so it does its own
+		// replay handling.
+		DisableReplayCheck: true,
 	})
-	if err := verifyAll(ctx, v, p, entries, cmp.Or(c.Workers, runtime.GOMAXPROCS(0))); err != nil {
+	verify := func(ctx context.Context, e *entry) *vc.PresentationResult {
+		pr, _ := v.VerifyPresentation(ctx, e.sub.Data, vc.PresentationOptions{Challenge: p.ID, Domain: p.Community})
+		return pr
+	}
+	if err := verifyAll(ctx, verify, entries, cmp.Or(c.Workers, runtime.GOMAXPROCS(0))); err != nil {
 		return nil, err
 	}
 
@@ -291,7 +306,7 @@ func Tally(ctx context.Context, p *Proposal, ballots []Submission, cfg *TallyCon
 			continue
 		}
 		if err := e.pres.Presentation.Err(); err != nil {
-			if errors.Is(err, dataintegrity.ErrChallenge) {
+			if errors.Is(err, vc.ErrChallengeMismatch) || errors.Is(err, vc.ErrDomainMismatch) || errors.Is(err, dataintegrity.ErrChallenge) {
 				e.reject(CodeWrongChallenge, "the holder's proof is not bound to this proposal and community: %v", err)
 			} else {
 				e.reject(CodeNotVerified, "the holder's proof does not verify: %v", err)
@@ -416,13 +431,13 @@ func classFor(p *Proposal, cfg *Config) (*Class, error) {
 }
 
 // verifyAll verifies every entry still in the running with workers goroutines.
-func verifyAll(ctx context.Context, v *vc.Verifier, p *Proposal, entries []*entry, workers int) error {
+func verifyAll(ctx context.Context, verify func(context.Context, *entry) *vc.PresentationResult, entries []*entry, workers int) error {
 	work := make(chan *entry)
 	var wg sync.WaitGroup
 	for range max(1, workers) {
 		wg.Go(func() {
 			for e := range work {
-				e.pres, _ = v.VerifyPresentation(ctx, e.sub.Data, vc.PresentationOptions{Challenge: p.ID, Domain: p.Community})
+				e.pres = verify(ctx, e)
 			}
 		})
 	}

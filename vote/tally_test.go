@@ -95,7 +95,7 @@ func TestTally(t *testing.T) {
 			name: "ineligible-non-member", proposal: base,
 			ballots: func() []Submission {
 				return subs(ballot(t, base, m[5], "no", nil, time.Hour, forged), ballot(t, base, m[4], "yes", nil, time.Hour),
-					ballot(t, base, m[4], "no", nil, time.Hour, cred[1]), ballot(t, base, m[1], "yes", nil, time.Hour, cred[1]))
+					ballot(t, base, m[4], "no", nil, time.Hour+time.Minute, cred[1]), ballot(t, base, m[1], "yes", nil, time.Hour, cred[1]))
 			},
 			decision: OutcomeApproved, winner: "yes", votes: "yes=1 no=0 abstain=0",
 			rejected: map[string]Code{"b0": CodeIneligible, "b1": CodeReplaced, "b2": CodeIneligible},

@@ -145,7 +145,8 @@ func (f doorFlags) open(ctx context.Context, e *env, cfg *door.Config) (*door.Do
 func runDoorCheck(e *env, args []string) int {
 	fs := flag.NewFlagSet("door check", flag.ContinueOnError)
 	f := addDoorFlags(fs)
-	if code, ok := parseFlags(e, fs, doorCheckUsage, args); !ok {
+	files, code, ok := parseArgs(e, fs, doorCheckUsage, args)
+	if !ok {
 		return code
 	}
 	ctx := context.Background()
@@ -168,9 +169,9 @@ func runDoorCheck(e *env, args []string) int {
 			status = exitFailure
 		}
 	}
-	if fs.NArg() > 0 {
-		for _, name := range fs.Args() {
-			raw, err := readCapped(name, door.DefaultMaxPresentationBytes)
+	if len(files) > 0 {
+		for _, name := range files {
+			raw, err := readInput(e, name, door.DefaultMaxPresentationBytes)
 			if err != nil {
 				errorf(e, "%v", err)
 				status = exitFailure
@@ -218,29 +219,17 @@ func readLine(r *bufio.Reader, max int) (line []byte, tooLong bool, err error) {
 	}
 }
 
-func readCapped(name string, max int) ([]byte, error) {
-	f, err := os.Open(name)
-	if err != nil {
-		return nil, err
-	}
-	defer f.Close()
-	b, err := io.ReadAll(io.LimitReader(f, int64(max)+1))
-	if err != nil {
-		return nil, err
-	}
-	return b, nil
-}
-
 func runDoorServe(e *env, args []string) int {
 	fs := flag.NewFlagSet("door serve", flag.ContinueOnError)
 	f := addDoorFlags(fs)
 	addr := fs.String("addr", door.DefaultAddr, "")
 	remote := fs.Bool("allow-remote", false, "")
-	if code, ok := parseFlags(e, fs, doorServeUsage, args); !ok {
+	rest, code, ok := parseArgs(e, fs, doorServeUsage, args)
+	if !ok {
 		return code
 	}
-	if fs.NArg() != 0 {
-		errorf(e, "door serve takes no arguments, got %q", fs.Arg(0))
+	if len(rest) != 0 {
+		errorf(e, "door serve takes no arguments, got %q", rest[0])
 		return exitUsage
 	}
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)

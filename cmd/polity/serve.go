@@ -26,6 +26,8 @@ Serves the W3C VC-API issuer and verifier endpoints over HTTP until interrupted
                                 (needs "Authorization: Bearer TOKEN")
   POST /credentials/verify      {verifiableCredential, options} -> 200 or 400 {checks, warnings, errors}
   POST /presentations/verify    {verifiablePresentation, options: {challenge, domain}}
+                                -> 200 or 400; the challenge is one from /challenges
+                                (used once) or one the caller gave the holder
   POST /challenges              -> 200 {challenge}, single use
 Logs one JSON line per request on stderr; keys, tokens and bodies are never logged.
 Serve plain HTTP on loopback only, behind a TLS-terminating proxy if it must be reached
@@ -63,7 +65,7 @@ func serveMain(ctx context.Context, e *env, args []string, ready chan<- string) 
 	ignoreStatus := fs.Bool("ignore-status", false, "")
 	var docs voteList
 	fs.Var(&docs, "did-doc", "")
-	pos, code, ok := voteParse(e, fs, serveUsage, args)
+	pos, code, ok := parseArgs(e, fs, serveUsage, args)
 	if !ok {
 		return code
 	}

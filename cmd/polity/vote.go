@@ -43,11 +43,13 @@ Example:
   polity vote tally --proposal kettle.json --ballots ballots/ --config governance.json
 `
 
-const voteBallotUsage = `Usage: polity vote ballot --key KEYFILE --proposal P.json (--choice OPTION | --votes OPT=N,...) [--cast TIME] [--holder DID --vm DIDURL] CRED...
+const voteBallotUsage = `Usage: polity vote ballot --key KEYFILE --proposal P.json (--choice OPTION | --votes OPT=N,...) [--cast TIME] [--holder DID --vm DIDURL] [--format di|jwt] CRED...
 
 Creates a ballot presentation for the proposal in P.json: the credentials CRED (Data
 Integrity JSON or vc+jwt files), a "ballot" member with the choice, and the holder's
-proof with challenge = the proposal id and domain = its community. Prints it on stdout.
+proof with challenge = the proposal id and domain = its community. Prints it on stdout:
+a JSON presentation with a Data Integrity proof, or with --format jwt a vp+jwt (nonce =
+the proposal id, aud = the community; vc+jwt credentials only) on one line.
 
 Options:
   --key KEYFILE      the voter's private key file (required)
@@ -57,6 +59,7 @@ Options:
   --cast TIME        ballot time, RFC 3339 (default now); a later ballot replaces an earlier one
   --holder DID       the voter's DID (default: the key's did:key)
   --vm DIDURL        the key's verification method, needed with --holder
+  --format FORMAT    di (default) or jwt
 
 Example:
   polity vote ballot --key ana.jwk --proposal kettle.json --choice yes ana-member.json
@@ -71,7 +74,8 @@ NOT_VERIFIED, OUTSIDE_WINDOW, REPLACED, INVALID_CHOICE, OVERSPEND, INELIGIBLE).
 
 Options:
   --proposal FILE   the proposal (required)
-  --ballots PATH    a ballot file, a JSON array of ballots, or a directory of *.json ballots (required)
+  --ballots PATH    a ballot file, a JSON array of ballots (vp+jwt ones as strings), or a
+                    directory of *.json and *.jwt ballots (required)
   --config FILE     the governance config: the proposal's class sets the electorate,
                     quorum, approval rule and stewards
   --scores FILE     voters' scores: a JSON object {"did": score}, a JSON array of
@@ -171,8 +175,9 @@ type voteList []string
 func (l *voteList) String() string     { return strings.Join(*l, ",") }
 func (l *voteList) Set(s string) error { *l = append(*l, s); return nil }
 
-// voteParse parses flags that may come before or after the positional arguments.
-func voteParse(e *env, fs *flag.FlagSet, usageText string, args []string) ([]string, int, bool) {
+// parseArgs parses flags that may come before or after the positional arguments and
+// returns the positional ones.
+func parseArgs(e *env, fs *flag.FlagSet, usageText string, args []string) ([]string, int, bool) {
 	code, ok := parseFlags(e, fs, usageText, interspersed(fs, args))
 	if !ok {
 		return nil, code, false
@@ -215,9 +220,15 @@ func runVoteBallot(e *env, args []string) int {
 	cast := fs.String("cast", "", "")
 	holder := fs.String("holder", "", "")
 	vm := fs.String("vm", "", "")
-	creds, code, ok := voteParse(e, fs, voteBallotUsage, args)
+	format := fs.String("format", "di", "")
+	creds, code, ok := parseArgs(e, fs, voteBallotUsage, args)
 	if !ok {
 		return code
+	}
+	formats := map[string]string{"di": vote.FormatDataIntegrity, "jwt": vote.FormatVPJWT}
+	if _, known := formats[*format]; !known {
+		errorf(e, "--format: want di or jwt, got %q", *format)
+		return exitUsage
 	}
 	if *keyFile == "" || *propFile == "" || (*choice == "") == (*votes == "") {
 		errorf(e, "vote ballot needs --key, --proposal and one of --choice and --votes")
@@ -260,7 +271,7 @@ func runVoteBallot(e *env, args []string) int {
 		}
 		raw = append(raw, bytes.TrimSpace(data))
 	}
-	out, err := vote.NewBallot(context.Background(), p, b, raw, key, &vote.BallotOptions{Holder: *holder, VerificationMethod: *vm, Cast: at})
+	out, err := vote.NewBallot(context.Background(), p, b, raw, key, &vote.BallotOptions{Holder: *holder, VerificationMethod: *vm, Cast: at, Format: formats[*format]})
 	if err != nil {
 		errorf(e, "%v", err)
 		return exitFailure
@@ -269,8 +280,8 @@ func runVoteBallot(e *env, args []string) int {
 	return exitOK
 }
 
-// voteReadBallots reads a ballot file, a JSON array of ballots, or a directory of *.json
-// ballots (in name order).
+// voteReadBallots reads a ballot file, a JSON array of ballots (vp+jwt ones as strings),
+// or a directory of *.json and *.jwt ballots (in name order).
 func voteReadBallots(e *env, path string) ([]vote.Submission, error) {
 	if path != "-" {
 		st, err := os.Stat(path)
@@ -284,7 +295,7 @@ func voteReadBallots(e *env, path string) ([]vote.Submission, error) {
 			}
 			var subs []vote.Submission
 			for _, de := range entries {
-				if de.IsDir() || !strings.HasSuffix(de.Name(), ".json") {
+				if de.IsDir() || !strings.HasSuffix(de.Name(), ".json") && !strings.HasSuffix(de.Name(), ".jwt") {
 					continue
 				}
 				if len(subs) >= vote.DefaultMaxBallots {
@@ -311,6 +322,10 @@ func voteReadBallots(e *env, path string) ([]vote.Submission, error) {
 		}
 		subs := make([]vote.Submission, len(items))
 		for i, it := range items {
+			var tok string
+			if len(it) > 0 && it[0] == '"' && json.Unmarshal(it, &tok) == nil {
+				it = []byte(tok) // a vp+jwt ballot
+			}
 			subs[i] = vote.Submission{Source: fmt.Sprintf("%s[%d]", filepath.Base(path), i), Data: it}
 		}
 		return subs, nil
@@ -401,7 +416,7 @@ func runVoteTally(e *env, args []string, sign bool) int {
 	issuer := fs.String("issuer", "", "")
 	vm := fs.String("vm", "", "")
 	id := fs.String("id", "", "")
-	pos, code, ok := voteParse(e, fs, usageText, args)
+	pos, code, ok := parseArgs(e, fs, usageText, args)
 	if !ok {
 		return code
 	}
@@ -500,7 +515,7 @@ func runVoteCosign(e *env, args []string) int {
 	keyFile := fs.String("key", "", "")
 	created := fs.String("created", "", "")
 	vm := fs.String("vm", "", "")
-	pos, code, ok := voteParse(e, fs, voteCosignUsage, args)
+	pos, code, ok := parseArgs(e, fs, voteCosignUsage, args)
 	if !ok {
 		return code
 	}
@@ -540,7 +555,7 @@ func runVoteVerifyResult(e *env, args []string) int {
 	nowFlag := fs.String("now", "", "")
 	var docs voteList
 	fs.Var(&docs, "did-doc", "")
-	pos, code, ok := voteParse(e, fs, voteVerifyResultUsage, args)
+	pos, code, ok := parseArgs(e, fs, voteVerifyResultUsage, args)
 	if !ok {
 		return code
 	}

@@ -88,13 +88,16 @@ func TestVoteCLI(t *testing.T) {
 		}
 		voteWrite(t, filepath.Join(ballots, string(rune('a'+i))+".json"), []byte(out))
 	}
-	// A non-member's ballot, with no credential.
+	// A non-member's ballot, with no credential, as a vp+jwt.
 	kf, _ := voteKey(t, dir, 30)
-	code, out, errs := voteRun("", "vote", "ballot", "--key", kf, "--proposal", propFile, "--choice", "no", "--cast", "2025-03-02T10:00:00Z")
-	if code != 0 {
-		t.Fatalf("ballot: exit %d: %s", code, errs)
+	code, out, errs := voteRun("", "vote", "ballot", "--key", kf, "--proposal", propFile, "--choice", "no", "--cast", "2025-03-02T10:00:00Z", "--format", "jwt")
+	if code != 0 || strings.Count(out, ".") != 2 {
+		t.Fatalf("ballot: exit %d: %s %s", code, out, errs)
 	}
-	voteWrite(t, filepath.Join(ballots, "z.json"), []byte(out))
+	voteWrite(t, filepath.Join(ballots, "z.jwt"), []byte(out))
+	if code, _, _ := voteRun("", "vote", "ballot", "--key", kf, "--proposal", propFile, "--choice", "no", "--format", "cbor"); code != exitUsage {
+		t.Fatalf("unknown format: exit %d", code)
+	}
 
 	code, out, errs = voteRun("", "vote", "tally", "--proposal", propFile, "--ballots", ballots, "--config", govFile, "--now", "2025-04-01T00:00:00Z")
 	if code != 0 {
@@ -109,7 +112,7 @@ func TestVoteCLI(t *testing.T) {
 		t.Fatal(err)
 	}
 	if rep.Outcome.Decision != "approved" || rep.Outcome.Winner != "yes" || rep.Turnout != 3 ||
-		len(rep.Rejected) != 1 || rep.Rejected[0].Source != "z.json" || rep.Rejected[0].Code != "INELIGIBLE" {
+		len(rep.Rejected) != 1 || rep.Rejected[0].Source != "z.jwt" || rep.Rejected[0].Code != "INELIGIBLE" {
 		t.Fatalf("tally: %s", out)
 	}
 

@@ -112,8 +112,11 @@ func (p *Policy) Evaluate(in Input) Decision {
 		c = in.Result.Credential
 	}
 	reasons = append(reasons, verificationReasons(in.Result)...)
+	verified := len(reasons) == 0
 	if c == nil {
-		add(CodeNotVerified, "no credential")
+		if verified {
+			add(CodeNotVerified, "no credential")
+		}
 		return Deny(reasons...)
 	}
 
@@ -162,7 +165,9 @@ func (p *Policy) Evaluate(in Input) Decision {
 		switch {
 		case len(c.Status) == 0:
 			add(CodeStatusRequired, "the credential has no credentialStatus")
-		case st == vc.Skipped:
+		case st == vc.Skipped && verified:
+			// A credential that failed verification is not checked further; its
+			// failure is the reason.
 			add(CodeStatusRequired, "the credential's status was not checked")
 		}
 	}

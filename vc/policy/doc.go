@@ -13,8 +13,9 @@
 //
 //   - Policy files: [Parse], [Policy], [Constraint] and its operators ([OpEquals],
 //     [OpIn], [OpExists], [OpBefore], [OpAfter], [OpMin], [OpMax]).
-//   - Trust registries: [Registry], [ParseRegistry], and [LoadRegistry] for a
-//     registry signed by the community's DID as a [TypeTrustRegistry] credential.
+//   - Trust registries: [Registry], [ParseRegistry], [Registry.Credential] to
+//     publish one as a [TypeTrustRegistry] credential for the community's DID to
+//     sign (Data Integrity or vc+jwt), and [LoadRegistry] to read a signed one.
 //   - Decisions: [Input], [Decision], [Reason], [DeniedError].
 //
 // # Errors

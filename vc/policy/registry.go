@@ -5,6 +5,8 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"strings"
+	"time"
 
 	"github.com/polity-id/polity/vc"
 )
@@ -53,6 +55,48 @@ func newRegistry(id, publisher string, issuers []TrustedIssuer) (*Registry, erro
 // MarshalJSON encodes r in the unsigned file form.
 func (r *Registry) MarshalJSON() ([]byte, error) {
 	return json.Marshal(registryJSON{ID: r.ID, Issuers: r.Issuers})
+}
+
+// Credential returns r as an unsigned [TypeTrustRegistry] credential issued by
+// publisher (the community's DID) from validFrom (zero means now), for the
+// community to secure with its key (vc.Issue, or jose.SignCredential for a
+// vc+jwt) and publish; [LoadRegistry] reads it back. Its id is r.ID when that is
+// a URL. An inline context defines the registry's terms, so that it can take a
+// Data Integrity proof. Errors wrap ErrMalformed.
+func (r *Registry) Credential(publisher string, validFrom time.Time) ([]byte, error) {
+	if _, err := newRegistry(r.ID, publisher, r.Issuers); err != nil {
+		return nil, err
+	}
+	if !strings.HasPrefix(publisher, "did:") {
+		return nil, fieldErr("publisher", "must be a DID")
+	}
+	if validFrom.IsZero() {
+		validFrom = time.Now()
+	}
+	doc := map[string]any{
+		"@context":          []any{vc.ContextV2, registryContext},
+		"type":              []string{vc.TypeCredential, TypeTrustRegistry},
+		"issuer":            publisher,
+		"validFrom":         vc.FormatDateTime(validFrom.UTC().Truncate(time.Second)),
+		"credentialSubject": map[string]any{"issuers": r.Issuers},
+	}
+	if strings.Contains(r.ID, ":") {
+		doc["id"] = r.ID
+	}
+	return json.Marshal(doc)
+}
+
+// registryContext is the inline JSON-LD context of a registry credential: its
+// type and the members of its issuer entries under Polity's vocabulary ("name"
+// keeps its VCDM 2.0 meaning; inside the credential itself VCDM 2.0's validFrom
+// and validUntil apply).
+var registryContext = map[string]any{
+	TypeTrustRegistry: vc.PolityVocab + TypeTrustRegistry,
+	"issuers":         vc.PolityVocab + "trustedIssuer",
+	"did":             map[string]any{"@id": vc.PolityVocab + "issuerDID", "@type": "@id"},
+	"types":           vc.PolityVocab + "trustedForType",
+	"validFrom":       map[string]any{"@id": vc.PolityVocab + "trustedFrom", "@type": "http://www.w3.org/2001/XMLSchema#dateTime"},
+	"validUntil":      map[string]any{"@id": vc.PolityVocab + "trustedUntil", "@type": "http://www.w3.org/2001/XMLSchema#dateTime"},
 }
 
 // CredentialVerifier verifies a secured credential (a Data Integrity JSON

@@ -10,7 +10,10 @@
 // To check a credential someone hands you, use a [Verifier]: [NewVerifier] with a
 // [VerifierConfig] (the zero value works offline for did:key and did:jwk issuers), then
 // [Verifier.Verify], which detects the securing format (Data Integrity, vc+jwt, SD-JWT)
-// and reports every check in a [Result]. To sign one, use [Issue].
+// and reports every check in a [Result]. To sign one, use [Issue]. A holder proves
+// possession with [Present]; the verifier checks the presentation, its challenge and
+// domain, holder binding and replays with [Verifier.VerifyPresentation] (or
+// [Verifier.VerifyAny], which takes a credential or a presentation in any format).
 //
 // # Sections
 //
@@ -18,6 +21,9 @@
 //     [VerifierConfig], [StatusChecker] and [NewStatusListChecker] for Bitstring
 //     Status Lists, [NewOfflineResolver].
 //   - Issuing: [Issue], [IssueOptions], the proof suites [Suites], [SuiteKeyError].
+//   - Presentations: [Present] and [PresentOptions] (Data Integrity, vp+jwt, SD-JWT with
+//     key binding), [PresentationOptions], [PresentationResult], and replay protection
+//     with a [NonceStore] ([NewMemoryNonceStore] by default).
 //   - Data model: [Credential], [Presentation], [Node], [LangString], [LDContext],
 //     [Envelope] for EnvelopedVerifiableCredential (credentials secured as vc+jwt or
 //     vc+sd-jwt inside a presentation).
@@ -29,7 +35,8 @@
 //   - Errors: the sentinel kinds [ErrMalformed], [ErrUnknownContext],
 //     [ErrUnsupportedSuite], [ErrInvalidSignature], [ErrUnresolvableDID],
 //     [ErrKeyNotAuthorized], [ErrExpired], [ErrNotYetValid], [ErrRevoked],
-//     [ErrSuspended] and [ErrUntrustedIssuer]; [Code] maps any error to its stable code
+//     [ErrSuspended] and [ErrUntrustedIssuer], and for presentations
+//     [ErrChallengeMismatch], [ErrDomainMismatch], [ErrHolderMismatch] and [ErrReplay]; [Code] maps any error to its stable code
 //     ("EXPIRED"); [FieldError] and [ValidityError] carry details.
 //   - Community credentials: [NewMembership], [NewResidency], [NewContribution] and the
 //     accessors [Credential.Membership], [Credential.Residency] and

@@ -3,6 +3,7 @@ package did
 import (
 	"bytes"
 	"encoding/json"
+	"errors"
 	"fmt"
 
 	"github.com/polity-id/polity/internal/jsonx"
@@ -126,6 +127,9 @@ var privateJWKMembers = []string{"p", "q", "dp", "dq", "qi", "oth", "k"}
 
 func decodeJWK(data []byte) (JWK, error) {
 	v, err := jsonx.Decode(data, jsonx.Limits{MaxBytes: MaxJWKBytes, MaxDepth: 8})
+	if errors.Is(err, jsonx.ErrTooLarge) {
+		return JWK{}, fmt.Errorf("%w: %w: JWK over %d bytes", ErrInvalidKey, ErrTooLarge, MaxJWKBytes)
+	}
 	if err != nil {
 		return JWK{}, fmt.Errorf("%w: JWK is not valid JSON: %w", ErrInvalidKey, err)
 	}

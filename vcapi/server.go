@@ -196,8 +196,10 @@ func (s *Server) ListenAndServe(ctx context.Context, addr string) error {
 }
 
 // Serve serves on ln until ctx ends, then shuts down gracefully: it stops accepting,
-// lets requests in flight finish for up to Config.ShutdownTimeout, and returns nil.
-// Other errors are those of http.Server.Serve. ln is closed on return.
+// lets requests in flight finish for up to Config.ShutdownTimeout, and returns nil. If
+// some connection outlasts that time it is closed and Serve returns
+// context.DeadlineExceeded. Other errors are those of http.Server.Serve. ln is closed
+// on return.
 func (s *Server) Serve(ctx context.Context, ln net.Listener) error {
 	srv := &http.Server{
 		Handler:           s.Handler(),

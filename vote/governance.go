@@ -291,6 +291,9 @@ func (c *Config) MarshalJSON() ([]byte, error) {
 // unknown members.
 func strictDecode(data []byte, v any) error {
 	if err := jsonx.Check(data, jsonx.Limits{MaxBytes: MaxConfigBytes, MaxDepth: MaxConfigDepth}); err != nil {
+		if errors.Is(err, jsonx.ErrTooLarge) {
+			return fmt.Errorf("%w: configuration over %d bytes", ErrTooLarge, MaxConfigBytes)
+		}
 		return &FieldError{Reason: "not strict JSON", Err: err}
 	}
 	dec := json.NewDecoder(bytes.NewReader(data))

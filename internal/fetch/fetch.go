@@ -216,6 +216,11 @@ func (f *Fetcher) Get(ctx context.Context, rawURL string) (*Response, error) {
 	if err != nil {
 		return nil, fmt.Errorf("%w: reading body: %w", ErrFetch, err)
 	}
+	if err := ctx.Err(); err != nil {
+		// The transport can report a clean end of a body cut short by the
+		// deadline; a body that was still arriving is never complete.
+		return nil, fmt.Errorf("%w: reading body: %w", ErrFetch, err)
+	}
 	if int64(len(body)) > f.cfg.MaxBytes {
 		return nil, fmt.Errorf("%w: over %d bytes", ErrTooLarge, f.cfg.MaxBytes)
 	}

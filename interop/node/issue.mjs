@@ -11,8 +11,8 @@ import * as jose from 'jose';
 import * as vc from '@digitalbazaar/vc';
 
 import {
-  algFor, issuerKeys, makeDocumentLoader, signingSuite, stableJSON, tamperCredential,
-  tamperJWT
+  algFor, envelope, issuerKeys, makeDocumentLoader, signingSuite, stableJSON,
+  tamperCredential, tamperJWT, tamperPresentation
 } from './lib.mjs';
 
 const DATE = '2024-03-01T00:00:00Z';
@@ -33,8 +33,9 @@ const manifest = {
   fixtures: []
 };
 
-// membership is a Polity MembershipCredential (VCDM 2.0, Polity context).
-function membership(issuer, n) {
+// membership is a Polity MembershipCredential (VCDM 2.0, Polity context) about subject
+// (default: the Ed25519 holder).
+function membership(issuer, n, subject = keys.holder.did) {
   return {
     '@context': ['https://www.w3.org/ns/credentials/v2', 'https://polity.id/ns/v1'],
     id: `urn:uuid:5f1c0b7e-9a4d-4c2e-8f3b-00000000000${n}`,
@@ -43,7 +44,7 @@ function membership(issuer, n) {
     validFrom: DATE,
     validUntil: UNTIL,
     credentialSubject: {
-      id: keys.holder.did,
+      id: subject,
       community: issuer,
       role: 'moderator',
       memberSince: DATE
@@ -126,8 +127,8 @@ const p384 = keys.p384;
 const edMembership = await issueDI('eddsa-rdfc-2022-membership', 'eddsa-rdfc-2022', ed,
   membership(ed.did, 1), '2.0');
 await issueDI('eddsa-rdfc-2022-rich', 'eddsa-rdfc-2022', ed, rich(ed.did), '2.0');
-await issueDI('ecdsa-rdfc-2019-p256-membership', 'ecdsa-rdfc-2019', p256,
-  membership(p256.did, 2), '2.0');
+const p256Membership = await issueDI('ecdsa-rdfc-2019-p256-membership', 'ecdsa-rdfc-2019',
+  p256, membership(p256.did, 2), '2.0');
 await issueDI('ecdsa-rdfc-2019-p256-rich', 'ecdsa-rdfc-2019', p256, rich(p256.did), '2.0');
 await issueDI('ecdsa-rdfc-2019-p384-membership', 'ecdsa-rdfc-2019', p384,
   membership(p384.did, 3), '2.0');
@@ -140,24 +141,39 @@ await issueDI('ecdsa-jcs-2019-p384-membership', 'ecdsa-jcs-2019', p384,
 await issueDI('ed25519signature2020-v11-membership', 'Ed25519Signature2020', ed,
   v11(ed.did), '1.1');
 
-// --- Data Integrity presentation (holder-signed, challenge and domain) ---
-{
-  const holder = keys.holder;
+// --- Data Integrity presentations (holder-signed, challenge and domain) ---
+// Each holder is the subject of every credential it presents. The tampered copy changes
+// a claim of the last credential, under both the credential's and the holder's proof.
+async function presentDI(name, suiteName, holder, credentials, id) {
   const presentation = vc.createPresentation({
-    verifiableCredential: [edMembership], holder: holder.did,
-    id: 'urn:uuid:5f1c0b7e-9a4d-4c2e-8f3b-2200000000b1', version: 2.0
+    verifiableCredential: credentials, holder: holder.did, id, version: 2.0
   });
-  const suite = signingSuite('eddsa-rdfc-2022', holder.keyPair, DATE);
+  const suite = signingSuite(suiteName, holder.keyPair, DATE);
   const signed = await vc.signPresentation({
     presentation, suite, challenge: CHALLENGE, domain: DOMAIN, documentLoader
   });
-  const tampered = structuredClone(signed);
-  tampered.verifiableCredential[0] = tamperCredential(tampered.verifiableCredential[0]);
-  write('eddsa-rdfc-2022-presentation.json', stableJSON(signed), {
-    kind: 'presentation', format: 'data-integrity', suite: 'eddsa-rdfc-2022',
-    curve: 'Ed25519', vcdm: '2.0', holder: holder.did, challenge: CHALLENGE, domain: DOMAIN
-  }, stableJSON(tampered));
+  write(`${name}.json`, stableJSON(signed), {
+    kind: 'presentation', format: 'data-integrity', suite: suiteName,
+    curve: holder.curve, vcdm: '2.0', holder: holder.did, challenge: CHALLENGE,
+    domain: DOMAIN, credentials: credentials.length
+  }, stableJSON(tamperPresentation(signed)));
 }
+
+await presentDI('eddsa-rdfc-2022-presentation', 'eddsa-rdfc-2022', keys.holder,
+  [edMembership], 'urn:uuid:5f1c0b7e-9a4d-4c2e-8f3b-2200000000b1');
+{
+  // A P-256 holder presents an ecdsa-rdfc-2019 credential about itself.
+  const holder = keys.holderP256;
+  const credential = await vc.issue({
+    credential: membership(p256.did, 'c', holder.did),
+    suite: signingSuite('ecdsa-rdfc-2019', p256.keyPair, DATE), documentLoader
+  });
+  await presentDI('ecdsa-rdfc-2019-p256-presentation', 'ecdsa-rdfc-2019', holder,
+    [credential], 'urn:uuid:5f1c0b7e-9a4d-4c2e-8f3b-2200000000b2');
+}
+await presentDI('eddsa-rdfc-2022-presentation-two-credentials', 'eddsa-rdfc-2022',
+  keys.holder, [edMembership, p256Membership],
+  'urn:uuid:5f1c0b7e-9a4d-4c2e-8f3b-2200000000b3');
 
 // --- vc+jwt (VC-JOSE-COSE) and JWT-VC (VCDM 1.1 section 6.3) ---
 async function privateKey(key) {
@@ -184,6 +200,7 @@ async function issueVcJwt(name, key, n) {
   write(`${name}.jwt`, token + '\n', {
     kind: 'credential', format: 'vc+jwt', alg, vcdm: '2.0', issuer: key.did
   }, tamperJWT(token) + '\n');
+  return token;
 }
 
 // issueJwtVc writes the VCDM 1.1 JWT-VC form. full keeps every credential member inside
@@ -211,11 +228,31 @@ async function issueJwtVc(name, key, full) {
   }, tamperJWT(token) + '\n');
 }
 
-await issueVcJwt('vc-jwt-eddsa-membership', ed, 7);
+const edVcJwt = await issueVcJwt('vc-jwt-eddsa-membership', ed, 7);
 await issueVcJwt('vc-jwt-es256-membership', p256, 8);
 await issueVcJwt('vc-jwt-es384-membership', p384, 9);
 await issueJwtVc('jwt-vc-v11-eddsa-full', ed, true);
 await issueJwtVc('jwt-vc-v11-es256-claims', p256, false);
+
+// --- vp+jwt (VC-JOSE-COSE) enveloping a vc+jwt, signed by the holder ---
+{
+  const holder = keys.holder;
+  const {alg, key: k} = await privateKey(holder);
+  const payload = {
+    '@context': ['https://www.w3.org/ns/credentials/v2'],
+    type: ['VerifiablePresentation'],
+    holder: holder.did,
+    verifiableCredential: [envelope('application/vc+jwt', edVcJwt)],
+    nonce: CHALLENGE,
+    aud: DOMAIN,
+    iat: Math.floor(Date.parse(DATE) / 1000)
+  };
+  const token = await sign(payload, {alg, typ: 'vp+jwt', cty: 'vp', kid: holder.kid}, k);
+  write('vp-jwt-eddsa-enveloped-vc-jwt.jwt', token + '\n', {
+    kind: 'presentation', format: 'vp+jwt', alg, vcdm: '2.0', holder: holder.did,
+    challenge: CHALLENGE, domain: DOMAIN, credentials: 1
+  }, tamperJWT(token) + '\n');
+}
 
 writeFileSync(join(dir, 'manifest.json'), stableJSON(manifest));
 console.log(JSON.stringify({dir, fixtures: manifest.fixtures.length}));

@@ -116,7 +116,8 @@ export async function issuerKeys() {
     ed25519: await withDid(ed, Ed25519Multikey, 'Ed25519'),
     p256: await ecdsaKey('P-256', 'p-256 issuer'),
     p384: await ecdsaKey('P-384', 'p-384 issuer'),
-    holder: await withDid(holder, Ed25519Multikey, 'Ed25519')
+    holder: await withDid(holder, Ed25519Multikey, 'Ed25519'),
+    holderP256: await ecdsaKey('P-256', 'p-256 holder')
   };
 }
 
@@ -197,11 +198,65 @@ export function tamperCredential(c) {
   return t;
 }
 
-// tamperJWT re-encodes the payload with a changed claim (in "vc" for a JWT-VC) under the
-// original header and signature.
+// ENVELOPED is the type of a VC-JOSE-COSE enveloped credential: its id is a data: URL.
+export const ENVELOPED = 'EnvelopedVerifiableCredential';
+
+// envelope wraps a secured credential (a compact JWS) as an enveloped credential.
+export function envelope(mediaType, token) {
+  return {
+    '@context': 'https://www.w3.org/ns/credentials/v2',
+    id: `data:${mediaType},${token.trim()}`,
+    type: ENVELOPED
+  };
+}
+
+// envelopeData returns the media type and the secured credential of an enveloped
+// credential's data: URL (plain or percent-encoded, not base64).
+export function envelopeData(e) {
+  const m = /^data:([^,;]+),(.*)$/s.exec(typeof e?.id === 'string' ? e.id : '');
+  if(!m) {
+    throw new Error('enveloped credential without a data: URL id');
+  }
+  return {mediaType: m[1], data: decodeURIComponent(m[2])};
+}
+
+function isEnveloped(c) {
+  return [].concat(c?.type || []).includes(ENVELOPED);
+}
+
+// tamperPresentation returns a copy of a presentation (JSON) whose last credential has a
+// changed claim: an embedded credential directly, an enveloped one inside its token.
+export function tamperPresentation(vp) {
+  const t = structuredClone(vp);
+  const creds = [].concat(t.verifiableCredential || []);
+  const last = creds.length - 1;
+  if(last < 0) {
+    throw new Error('presentation without credentials');
+  }
+  if(isEnveloped(creds[last])) {
+    const {mediaType, data} = envelopeData(creds[last]);
+    creds[last] = {...creds[last], id: `data:${mediaType},${tamperJWT(data)}`};
+  } else {
+    creds[last] = tamperCredential(creds[last]);
+  }
+  t.verifiableCredential = Array.isArray(t.verifiableCredential) ? creds : creds[0];
+  return t;
+}
+
+// isPresentation reports whether a JSON document is a VerifiablePresentation.
+export function isPresentation(doc) {
+  return [].concat(doc?.type || []).includes('VerifiablePresentation');
+}
+
+// tamperJWT re-encodes the payload with a changed claim (in "vc" for a JWT-VC, in the
+// last credential for a presentation) under the original header and signature.
 export function tamperJWT(token) {
   const [h, p, s] = token.trim().split('.');
   const payload = JSON.parse(Buffer.from(p, 'base64url').toString('utf8'));
+  if(isPresentation(payload)) {
+    return [h, Buffer.from(JSON.stringify(tamperPresentation(payload))).toString('base64url'),
+      s].join('.');
+  }
   const cred = payload.vc ?? payload;
   const t = tamperCredential(cred);
   if(payload.vc) {

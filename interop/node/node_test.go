@@ -16,13 +16,11 @@ import (
 	"path/filepath"
 	"reflect"
 	"runtime"
-	"strings"
 	"testing"
 	"time"
 
 	"github.com/polity-id/polity/did"
 	"github.com/polity-id/polity/vc"
-	"github.com/polity-id/polity/vc/dataintegrity"
 )
 
 var cliFlag = flag.Bool("cli", false, "also verify every fixture with the polity CLI (builds cmd/polity)")
@@ -49,6 +47,8 @@ type fixture struct {
 	VCDM   string `json:"vcdm"`
 	Issuer string `json:"issuer"`
 	Holder string `json:"holder"`
+	// Credentials is the number of credentials a presentation carries.
+	Credentials int `json:"credentials"`
 }
 
 func readManifest(t testing.TB) *manifest {
@@ -172,13 +172,44 @@ func checkOutcome(t *testing.T, f fixture, res *vc.Result, err error) {
 	}
 }
 
-// TestNodePresentations verifies the holder-signed presentations: the presentation proof
-// (purpose authentication, challenge and domain, key controlled by the holder) and then
-// every credential it carries.
+// presentationCase is one way to verify a presentation fixture: the expectations given
+// to the verifier and the error code Polity must report ("" for verified).
+type presentationCase struct {
+	name      string
+	challenge string
+	domain    string
+	want      string
+}
+
+// presentationCases returns the checks of a presentation fixture: the manifest's
+// challenge and domain (the fixture's own expectation), and for a valid presentation
+// also a wrong challenge and a wrong domain, which must fail even though every
+// signature is good.
+func presentationCases(m *manifest, f fixture) []presentationCase {
+	cases := []presentationCase{{"as-issued", m.Challenge, m.Domain, f.Expect}}
+	if cases[0].want == "valid" {
+		cases[0].want = ""
+		cases = append(cases,
+			presentationCase{"wrong-challenge", "other-challenge", m.Domain, "CHALLENGE_MISMATCH"},
+			presentationCase{"wrong-domain", m.Challenge, "other.example", "DOMAIN_MISMATCH"})
+	}
+	return cases
+}
+
+var presentationErrs = map[string]error{
+	"":                   nil,
+	"INVALID_SIGNATURE":  vc.ErrInvalidSignature,
+	"CHALLENGE_MISMATCH": vc.ErrChallengeMismatch,
+	"DOMAIN_MISMATCH":    vc.ErrDomainMismatch,
+}
+
+// TestNodePresentations verifies the holder-signed presentations through
+// vc.Verifier.VerifyPresentation: the holder's proof (a key under authentication, the
+// challenge and domain), then every credential it carries, embedded or enveloped, and
+// that the holder is each credential's subject.
 func TestNodePresentations(t *testing.T) {
 	m := readManifest(t)
 	v := newVerifier()
-	env := &dataintegrity.Env{Now: func() time.Time { return now }}
 	ctx := context.Background()
 	n := 0
 	for _, f := range m.Fixtures {
@@ -186,47 +217,50 @@ func TestNodePresentations(t *testing.T) {
 			continue
 		}
 		n++
-		t.Run(f.File, func(t *testing.T) {
-			raw := readFixture(t, f)
-			_, err := dataintegrity.Verify(ctx, raw, env, dataintegrity.VerifyOptions{
-				Purpose:    dataintegrity.PurposeAuthentication,
-				Challenge:  m.Challenge,
-				Domain:     m.Domain,
-				Controller: f.Holder,
-			})
-			if err == nil {
-				var vp struct {
-					VerifiableCredential []json.RawMessage `json:"verifiableCredential"`
+		raw := readFixture(t, f)
+		for _, c := range presentationCases(m, f) {
+			t.Run(f.File+"/"+c.name, func(t *testing.T) {
+				res, err := v.VerifyPresentation(ctx, raw, vc.PresentationOptions{Challenge: c.challenge, Domain: c.domain})
+				checkKnownGap(t, f, err)
+				if res == nil || res.Presentation == nil {
+					t.Fatal("nil result")
 				}
-				if err := json.Unmarshal(raw, &vp); err != nil {
-					t.Fatal(err)
+				if got := res.Presentation.Format; got != wantPresentationFormat(f.Format) {
+					t.Errorf("format %q, want %q", got, wantPresentationFormat(f.Format))
 				}
-				if len(vp.VerifiableCredential) == 0 {
-					t.Fatal("presentation carries no credential")
-				}
-				for _, c := range vp.VerifiableCredential {
-					if _, err = v.Verify(ctx, c); err != nil {
-						break
+				if c.want == "" {
+					if err != nil || !res.Verified {
+						t.Fatalf("Polity rejects a valid %s presentation: %v (code %s)", f.Format, err, vc.Code(err))
 					}
+					if len(res.Credentials) != f.Credentials {
+						t.Fatalf("%d credential results, want %d", len(res.Credentials), f.Credentials)
+					}
+					for i, cr := range res.Credentials {
+						if !cr.Verified {
+							t.Errorf("credential %d not verified: %v", i, cr.Err())
+						}
+					}
+					return
 				}
-			}
-			checkKnownGap(t, f, err)
-			checkOutcome(t, f, &vc.Result{Verified: err == nil}, err)
-
-			// A wrong challenge must fail even on the untampered presentation.
-			if f.Expect == "valid" {
-				_, err := dataintegrity.Verify(ctx, raw, env, dataintegrity.VerifyOptions{
-					Purpose: dataintegrity.PurposeAuthentication, Challenge: "other", Domain: m.Domain,
-				})
-				if !errors.Is(err, dataintegrity.ErrChallenge) {
-					t.Fatalf("wrong challenge: %v, want ErrChallenge", err)
+				if err == nil || res.Verified {
+					t.Fatalf("Polity accepts it (want %s)", c.want)
 				}
-			}
-		})
+				if !errors.Is(err, presentationErrs[c.want]) || vc.Code(err) != c.want {
+					t.Fatalf("error %v (code %s), want %s", err, vc.Code(err), c.want)
+				}
+			})
+		}
 	}
 	if n == 0 {
 		t.Fatal("no presentation fixtures")
 	}
+}
+
+func wantPresentationFormat(f string) string {
+	if f == "data-integrity" {
+		return vc.FormatDataIntegrity
+	}
+	return vc.FormatVPJWT
 }
 
 // seed is the Ed25519 issuer seed of lib.mjs: SHA-256 of "polity interop " + label.
@@ -286,12 +320,9 @@ func TestReproduceEd25519(t *testing.T) {
 	}
 }
 
-// TestNodeCredentialsCLI runs `polity vc verify` on every credential fixture (with -cli:
-// it builds the CLI). Exit 0 means verified, 1 rejected.
-func TestNodeCredentialsCLI(t *testing.T) {
-	if !*cliFlag {
-		t.Skip("run with -cli to check the fixtures through the polity CLI")
-	}
+// buildCLI builds the polity command into a temporary directory.
+func buildCLI(t *testing.T) string {
+	t.Helper()
 	bin := filepath.Join(t.TempDir(), "polity")
 	if runtime.GOOS == "windows" {
 		bin += ".exe"
@@ -300,33 +331,80 @@ func TestNodeCredentialsCLI(t *testing.T) {
 	if out, err := build.CombinedOutput(); err != nil {
 		t.Fatalf("go build: %v\n%s", err, out)
 	}
+	return bin
+}
+
+// runCLI runs the polity command and returns its exit code, stdout and stderr.
+func runCLI(t *testing.T, bin string, args ...string) (int, string, string) {
+	t.Helper()
+	cmd := exec.Command(bin, args...)
+	var stdout, stderr bytes.Buffer
+	cmd.Stdout, cmd.Stderr = &stdout, &stderr
+	err := cmd.Run()
+	var ee *exec.ExitError
+	switch {
+	case errors.As(err, &ee):
+		return ee.ExitCode(), stdout.String(), stderr.String()
+	case err != nil:
+		t.Fatal(err)
+	}
+	return 0, stdout.String(), stderr.String()
+}
+
+// checkCLI checks an exit code and, for a failure, the error code of the JSON result.
+func checkCLI(t *testing.T, code int, stdout, stderr, want string) {
+	t.Helper()
+	if want == "" {
+		if code != 0 {
+			t.Fatalf("exit %d, want 0\nstdout: %s\nstderr: %s", code, stdout, stderr)
+		}
+		return
+	}
+	if code != 1 {
+		t.Fatalf("exit %d, want 1 (%s)\nstdout: %s\nstderr: %s", code, want, stdout, stderr)
+	}
+	var out struct {
+		Verified bool `json:"verified"`
+		Error    *struct {
+			Code string `json:"code"`
+		} `json:"error"`
+	}
+	if err := json.Unmarshal([]byte(stdout), &out); err != nil {
+		t.Fatalf("stdout is not a JSON result: %v\n%s", err, stdout)
+	}
+	if out.Verified || out.Error == nil || out.Error.Code != want {
+		t.Fatalf("result %s, want error code %s", stdout, want)
+	}
+}
+
+// TestNodeCLI runs `polity vc verify` on every credential fixture and `polity vp
+// verify --challenge C --domain D` on every presentation fixture (with -cli: it builds
+// the CLI). Exit 0 means verified, 1 rejected with the expected error code.
+func TestNodeCLI(t *testing.T) {
+	if !*cliFlag {
+		t.Skip("run with -cli to check the fixtures through the polity CLI")
+	}
+	bin := buildCLI(t)
 	m := readManifest(t)
 	for _, f := range m.Fixtures {
-		if f.Kind != "credential" {
+		path := filepath.Join(fixtureDir, f.File)
+		if f.Kind != "presentation" {
+			t.Run(f.File, func(t *testing.T) {
+				want := f.Expect
+				if want == "valid" {
+					want = ""
+				}
+				code, stdout, stderr := runCLI(t, bin, "vc", "verify", "--now", now.Format(time.RFC3339), path)
+				checkCLI(t, code, stdout, stderr, want)
+			})
 			continue
 		}
-		t.Run(f.File, func(t *testing.T) {
-			cmd := exec.Command(bin, "vc", "verify", filepath.Join(fixtureDir, f.File))
-			var stdout, stderr bytes.Buffer
-			cmd.Stdout, cmd.Stderr = &stdout, &stderr
-			err := cmd.Run()
-			code := 0
-			var ee *exec.ExitError
-			if errors.As(err, &ee) {
-				code = ee.ExitCode()
-			} else if err != nil {
-				t.Fatal(err)
-			}
-			want := 0
-			if f.Expect != "valid" {
-				want = 1
-			}
-			if code != want {
-				t.Fatalf("exit %d, want %d\nstdout: %s\nstderr: %s", code, want, stdout.String(), stderr.String())
-			}
-			if want == 1 && !strings.Contains(stdout.String()+stderr.String(), f.Expect) {
-				t.Fatalf("output does not name %s\nstdout: %s\nstderr: %s", f.Expect, stdout.String(), stderr.String())
-			}
-		})
+		for _, c := range presentationCases(m, f) {
+			t.Run(f.File+"/"+c.name, func(t *testing.T) {
+				code, stdout, stderr := runCLI(t, bin, "vp", "verify", "--now", now.Format(time.RFC3339),
+					"--challenge", c.challenge, "--domain", c.domain, path)
+				checkCLI(t, code, stdout, stderr, c.want)
+			})
+		}
 	}
 }

@@ -2,10 +2,14 @@
 # Polity <-> Digital Bazaar interoperability, both directions, offline.
 #
 #   1. Polity issues a credential for every shared suite (the polity CLI for Data
-#      Integrity proofs, signjwt for vc+jwt and JWT-VC), plus a tampered copy of each;
-#   2. node verify.mjs checks them: originals verify, tampered copies are rejected;
-#   3. node issue.mjs issues a fresh set, and `polity vc verify` checks each credential:
-#      exit 0 for originals, exit 1 with INVALID_SIGNATURE for tampered copies.
+#      Integrity proofs, signjwt for vc+jwt and JWT-VC) and presents some of them
+#      (`polity vp create`: Data Integrity eddsa-rdfc-2022 and ecdsa-rdfc-2019, vp+jwt),
+#      plus a tampered copy of each; `polity vp verify` checks its own presentations;
+#   2. node verify.mjs checks them: originals verify, tampered copies are rejected, and
+#      every presentation is rejected for a wrong challenge and a wrong domain;
+#   3. node issue.mjs issues a fresh set, and `polity vc verify` / `polity vp verify`
+#      check each: exit 0 for originals, exit 1 with INVALID_SIGNATURE for tampered
+#      copies, CHALLENGE_MISMATCH / DOMAIN_MISMATCH for a wrong challenge / domain.
 #
 # Needs Go, Node 20+ and `npm ci` run in this directory. Exits non-zero on any mismatch.
 set -euo pipefail
@@ -26,6 +30,8 @@ go build -o "$tmp/signjwt" ./interop/node/signjwt
 polity="$tmp/polity"
 now="2025-06-01T00:00:00Z"
 created="2024-03-01T00:00:00Z"
+challenge="polity-interop-challenge" # verify.mjs's default
+domain="door.example"
 
 passed=0
 failed=0
@@ -39,8 +45,9 @@ ed=$("$polity" did new --type ed25519 --out "$tmp/ed25519.jwk")
 p256=$("$polity" did new --type p256 --out "$tmp/p256.jwk")
 p384=$("$polity" did new --type p384 --out "$tmp/p384.jwk")
 subject=$("$polity" did new --type ed25519 --out "$tmp/subject.jwk")
+holder256=$("$polity" did new --type p256 --out "$tmp/holder-p256.jwk")
 
-membership() { # ISSUER N: VCDM 2.0 Polity MembershipCredential
+membership() { # ISSUER N [SUBJECT]: VCDM 2.0 Polity MembershipCredential
 	cat <<EOF
 {
   "@context": ["https://www.w3.org/ns/credentials/v2", "https://polity.id/ns/v1"],
@@ -50,7 +57,7 @@ membership() { # ISSUER N: VCDM 2.0 Polity MembershipCredential
   "validFrom": "2024-03-01T00:00:00Z",
   "validUntil": "2099-03-01T00:00:00Z",
   "credentialSubject": {
-    "id": "$subject",
+    "id": "${3:-$subject}",
     "community": "$1",
     "role": "moderator",
     "memberSince": "2024-03-01T00:00:00Z"
@@ -137,6 +144,63 @@ issue_jwt vc-jwt-es384-membership vc+jwt "$tmp/p384.jwk" "$tmp/m-p384.json"
 issue_jwt jwt-vc-v11-eddsa jwt-vc "$tmp/ed25519.jwk" "$tmp/m11-ed.json"
 issue_jwt jwt-vc-v11-es256 jwt-vc "$tmp/p256.jwk" "$tmp/m11-p256.json"
 
+# Presentations: the holder is the subject of every credential it presents.
+present() { # NAME EXT KEYFILE FORMAT SUITE CRED...
+	local name=$1 ext=$2 key=$3 format=$4 suite=$5
+	shift 5
+	"$polity" vp create --key "$key" --format "$format" ${suite:+--suite "$suite"} \
+		--challenge "$challenge" --domain "$domain" --created "$created" "$@" >"$out/$name.$ext"
+	node "$here/tamper.mjs" "$out/$name.$ext" "$out/$name.tampered.$ext"
+}
+
+membership "$p256" 4 "$holder256" >"$tmp/m-p256-holder.json"
+"$polity" vc issue --key "$tmp/p256.jwk" --suite ecdsa-rdfc-2019 --created "$created" \
+	"$tmp/m-p256-holder.json" >"$tmp/ecdsa-p256-holder.json"
+present eddsa-rdfc-2022-presentation json "$tmp/subject.jwk" di "" \
+	"$out/eddsa-rdfc-2022-membership.json"
+present eddsa-rdfc-2022-presentation-two-credentials json "$tmp/subject.jwk" di eddsa-rdfc-2022 \
+	"$out/eddsa-rdfc-2022-membership.json" "$out/ecdsa-rdfc-2019-p256-membership.json"
+present ecdsa-rdfc-2019-p256-presentation json "$tmp/holder-p256.jwk" di ecdsa-rdfc-2019 \
+	"$tmp/ecdsa-p256-holder.json"
+present vp-jwt-eddsa-enveloped jwt "$tmp/subject.jwk" jwt "" \
+	"$out/vc-jwt-eddsa-membership.jwt" "$out/vc-jwt-es256-membership.jwt" "$out/jwt-vc-v11-eddsa.jwt"
+
+# verify_cli EXPECT ARGS...: runs polity ARGS; EXPECT is "valid" (exit 0) or the error
+# code of an exit-1 result.
+verify_cli() {
+	local expect=$1
+	shift
+	set +e
+	"$polity" "$@" >"$tmp/result.json" 2>"$tmp/stderr.txt"
+	local code=$?
+	set -e
+	if [ "$expect" = "valid" ]; then
+		if [ "$code" -eq 0 ]; then pass; else fail "polity $*: exit $code: $(cat "$tmp/result.json" "$tmp/stderr.txt")"; fi
+	elif [ "$code" -eq 1 ] && grep -q "\"code\":\"$expect\"" "$tmp/result.json"; then
+		pass
+	else
+		fail "polity $*: exit $code, want 1 and $expect: $(cat "$tmp/result.json" "$tmp/stderr.txt")"
+	fi
+}
+
+# verify_vp FILE EXPECT: the presentation as issued, and for a valid one a wrong challenge
+# and a wrong domain.
+verify_vp() {
+	verify_cli "$2" vp verify --now "$now" --challenge "$challenge" --domain "$domain" "$1"
+	if [ "$2" = "valid" ]; then
+		verify_cli CHALLENGE_MISMATCH vp verify --now "$now" --challenge other-challenge --domain "$domain" "$1"
+		verify_cli DOMAIN_MISMATCH vp verify --now "$now" --challenge "$challenge" --domain other.example "$1"
+	fi
+}
+
+echo "== Polity -> Polity: polity vp verify on Polity's presentations"
+for f in "$out"/*presentation*.json "$out"/vp-jwt-*.jwt; do
+	case "$f" in
+	*.tampered.*) verify_vp "$f" INVALID_SIGNATURE ;;
+	*) verify_vp "$f" valid ;;
+	esac
+done
+
 # --- 2. Node verifies Polity's credentials ----------------------------------------
 echo "== Polity -> Node: node verify.mjs"
 if node "$here/verify.mjs" "$out" >"$tmp/node-verify.json"; then
@@ -151,32 +215,40 @@ for (const r of s.results) if (!r.ok) console.error(`FAIL: node ${r.file}: expec
 console.log(s.ok, s.unexpected);' "$tmp/node-verify.json")
 passed=$((passed + ok))
 failed=$((failed + bad))
-echo "node verified $ok of $((ok + bad)) Polity credentials as expected"
+echo "node verified $ok of $((ok + bad)) Polity credentials and presentations as expected"
+
+# Node must reject every Polity presentation for a wrong challenge or domain.
+wrong="$tmp/polity-presentations"
+mkdir -p "$wrong"
+cp "$out"/*presentation*.json "$out"/vp-jwt-*.jwt "$wrong/"
+for opt in "--challenge other-challenge" "--domain other.example"; do
+	# shellcheck disable=SC2086 # $opt is two words
+	if node "$here/verify.mjs" "$wrong" $opt --expect-invalid >"$tmp/node-wrong.json"; then
+		pass
+	else
+		fail "node accepts a Polity presentation with $opt: $(cat "$tmp/node-wrong.json")"
+	fi
+done
 
 # --- 3. Polity verifies Node's credentials ----------------------------------------
-echo "== Node -> Polity: polity vc verify"
+echo "== Node -> Polity: polity vc verify, polity vp verify"
 in="$tmp/node-issued"
 node "$here/issue.mjs" "$in" >/dev/null
+seen=0
 while read -r file expect kind; do
-	if [ "$kind" != "credential" ]; then
-		continue # presentations: the polity CLI has no presentation verifier yet
-	fi
-	set +e
-	"$polity" vc verify --now "$now" "$in/$file" >"$tmp/result.json" 2>"$tmp/stderr.txt"
-	code=$?
-	set -e
-	if [ "$expect" = "valid" ]; then
-		if [ "$code" -eq 0 ]; then pass; else fail "polity vc verify $file: exit $code: $(cat "$tmp/result.json")"; fi
+	seen=$((seen + 1))
+	if [ "$kind" = "presentation" ]; then
+		verify_vp "$in/$file" "$expect"
 	else
-		if [ "$code" -eq 1 ] && grep -q "\"code\":\"$expect\"" "$tmp/result.json"; then
-			pass
-		else
-			fail "polity vc verify $file: exit $code, want 1 and $expect: $(cat "$tmp/result.json")"
-		fi
+		verify_cli "$expect" vc verify --now "$now" "$in/$file"
 	fi
 done < <(node -e '
 const m = JSON.parse(require("fs").readFileSync(process.argv[1], "utf8"));
-for (const f of m.fixtures) console.log(f.file, f.expect, f.kind);' "$in/manifest.json")
+if (m.challenge !== process.argv[2] || m.domain !== process.argv[3]) throw new Error("manifest challenge/domain differ from run.sh");
+for (const f of m.fixtures) console.log(f.file, f.expect, f.kind);' "$in/manifest.json" "$challenge" "$domain")
+if [ "$seen" -lt 30 ]; then
+	fail "only $seen Node fixtures read from $in/manifest.json"
+fi
 
 echo "interop/node: $passed passed, $failed failed"
 [ "$failed" -eq 0 ]

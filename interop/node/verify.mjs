@@ -12,12 +12,16 @@ import * as jose from 'jose';
 import * as vc from '@digitalbazaar/vc';
 
 import {
-  algFor, didKeyDriver, makeDocumentLoader, publicJwkFor, verifySuites
+  algFor, didKeyDriver, envelopeData, makeDocumentLoader, publicJwkFor, verifySuites
 } from './lib.mjs';
 
-const dir = process.argv[2];
-if(!dir) {
-  console.error('usage: node verify.mjs DIR');
+// Arguments: DIR [--challenge C] [--domain D] [--expect-invalid]. The options override
+// the manifest's challenge and domain; --expect-invalid expects every file to be
+// rejected (for a wrong challenge or domain).
+const args = process.argv.slice(2);
+const dir = args.shift();
+if(!dir || dir.startsWith('--')) {
+  console.error('usage: node verify.mjs DIR [--challenge C] [--domain D] [--expect-invalid]');
   process.exit(2);
 }
 let challenge = 'polity-interop-challenge';
@@ -27,6 +31,20 @@ if(existsSync(manifestPath)) {
   const m = JSON.parse(readFileSync(manifestPath, 'utf8'));
   challenge = m.challenge ?? challenge;
   domain = m.domain ?? domain;
+}
+let expectInvalid = false;
+while(args.length > 0) {
+  const a = args.shift();
+  if(a === '--challenge' && args.length > 0) {
+    challenge = args.shift();
+  } else if(a === '--domain' && args.length > 0) {
+    domain = args.shift();
+  } else if(a === '--expect-invalid') {
+    expectInvalid = true;
+  } else {
+    console.error(`verify.mjs: unknown argument ${a}`);
+    process.exit(2);
+  }
 }
 
 const documentLoader = makeDocumentLoader();
@@ -80,9 +98,10 @@ function checkTimes(now, from, until) {
   }
 }
 
-// verifyJWT verifies application/vc+jwt (VC-JOSE-COSE) and the VCDM 1.1 JWT-VC form. The
-// key comes from the kid's did:key document and decides the algorithm.
-async function verifyJWT(token) {
+// verifyJWS verifies a compact JWS whose kid is a did:key URL listed under relationship
+// in its DID document, and returns the header, the payload and the kid's DID. The key
+// decides the algorithm, never the header.
+async function verifyJWS(token, relationship) {
   const header = jose.decodeProtectedHeader(token);
   if(typeof header.kid !== 'string' || !header.kid.startsWith('did:key:')) {
     throw new Error(`kid ${header.kid} is not a did:key URL`);
@@ -93,10 +112,56 @@ async function verifyJWT(token) {
   const payload = JSON.parse(new TextDecoder().decode(bytes));
   const did = didOf(header.kid);
   const doc = await didKeyDriver.get({did});
-  const am = (doc.assertionMethod || []).map(x => typeof x === 'string' ? x : x.id);
-  if(!am.includes(header.kid)) {
-    throw new Error('kid is not an assertionMethod of its DID');
+  const vms = (doc[relationship] || []).map(x => typeof x === 'string' ? x : x.id);
+  if(!vms.includes(header.kid)) {
+    throw new Error(`kid is not an ${relationship} method of its DID`);
   }
+  return {header, payload, did};
+}
+
+// verifyVPJWT verifies an application/vp+jwt (VC-JOSE-COSE): the holder's signature (a
+// key under authentication), the nonce (challenge) and aud (domain), the holder, and
+// then every enveloped credential (vc+jwt or JWT-VC) as verifyJWT does.
+async function verifyVPJWT(token) {
+  const {header, payload, did} = await verifyJWS(token, 'authentication');
+  if(header.cty !== undefined && header.cty !== 'vp') {
+    throw new Error(`cty ${header.cty}`);
+  }
+  if('vc' in payload || 'vp' in payload) {
+    throw new Error('vp+jwt payload has a vc/vp claim');
+  }
+  if(![].concat(payload.type || []).includes('VerifiablePresentation')) {
+    throw new Error('payload is not a VerifiablePresentation');
+  }
+  const holder = typeof payload.holder === 'string' ? payload.holder : payload.holder?.id;
+  if(holder !== did) {
+    throw new Error(`holder ${holder} is not the kid's DID ${did}`);
+  }
+  if(payload.nonce !== challenge) {
+    throw new Error('nonce is not the challenge');
+  }
+  if(![].concat(payload.aud ?? []).includes(domain)) {
+    throw new Error('aud does not name the domain');
+  }
+  const now = Date.now() / 1000;
+  checkTimes(now, payload.nbf, payload.exp);
+  const creds = [].concat(payload.verifiableCredential || []);
+  if(creds.length === 0) {
+    throw new Error('presentation carries no credential');
+  }
+  for(const c of creds) {
+    const {mediaType, data} = envelopeData(c);
+    if(mediaType !== 'application/vc+jwt' && mediaType !== 'application/jwt') {
+      throw new Error(`enveloped credential of type ${mediaType}`);
+    }
+    await verifyJWT(data);
+  }
+}
+
+// verifyJWT verifies application/vc+jwt (VC-JOSE-COSE) and the VCDM 1.1 JWT-VC form. The
+// key comes from the kid's did:key document (assertionMethod) and decides the algorithm.
+async function verifyJWT(token) {
+  const {header, payload, did} = await verifyJWS(token, 'assertionMethod');
   const now = Date.now();
   if(header.typ === 'vc+jwt') {
     if(header.cty !== undefined && header.cty !== 'vc') {
@@ -139,12 +204,13 @@ const files = readdirSync(dir)
   .sort();
 const results = [];
 for(const file of files) {
-  const expect = file.includes('.tampered.') ? 'invalid' : 'valid';
+  const expect = expectInvalid || file.includes('.tampered.') ? 'invalid' : 'valid';
   const text = readFileSync(join(dir, file), 'utf8');
   let error = null;
   try {
     if(file.endsWith('.jwt')) {
-      await verifyJWT(text.trim());
+      const typ = jose.decodeProtectedHeader(text.trim()).typ;
+      await (typ === 'vp+jwt' ? verifyVPJWT(text.trim()) : verifyJWT(text.trim()));
     } else {
       error = await verifyDI(JSON.parse(text));
     }

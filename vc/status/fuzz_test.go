@@ -71,3 +71,31 @@ func FuzzParseStatusEntry(f *testing.F) {
 		}
 	})
 }
+
+// FuzzParseListCredential seeds from the spec's list credentials (examples 03 and 05)
+// and checks that parsing a hostile list credential never panics, fails only with
+// ErrMalformed (the decompression cap included), keeps the decoded list within its
+// cap, and gives an accepted credential at least one purpose.
+func FuzzParseListCredential(f *testing.F) {
+	for _, file := range []string{"03-example-bitstringstatuslistcredential.json", "05-a-status-list-verifiable-credential.json"} {
+		f.Add(readVector(f, "examples/"+file))
+	}
+	f.Add([]byte(`{}`))
+	f.Add([]byte(`{"type":["VerifiableCredential","BitstringStatusListCredential"],"credentialSubject":{"type":"BitstringStatusList","statusPurpose":"revocation","encodedList":"uH4sIAAAAAAAAA-3BMQEAAADCoPVPbQwfoAAAAAAAAAAAAAAAAAAAAIC3AYbSVKsAQAAA"}}`))
+	lim := Limits{MaxEncodedBytes: 1 << 16, MaxDecodedBytes: 1 << 18}
+	f.Fuzz(func(t *testing.T, data []byte) {
+		l, err := ParseListCredential(data, lim)
+		if err != nil {
+			if !errors.Is(err, ErrMalformed) {
+				t.Fatalf("error of no kind: %v", err)
+			}
+			return
+		}
+		if len(l.Bits) > lim.MaxDecodedBytes {
+			t.Fatalf("decoded %d bytes over the cap", len(l.Bits))
+		}
+		if len(l.Purposes) == 0 {
+			t.Fatal("accepted a list credential without a status purpose")
+		}
+	})
+}

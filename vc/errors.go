@@ -23,6 +23,7 @@ var (
 	ErrRevoked          error = vcerr.ErrRevoked          // REVOKED: the status list says revoked
 	ErrSuspended        error = vcerr.ErrSuspended        // SUSPENDED: the status list says suspended
 	ErrUntrustedIssuer  error = vcerr.ErrUntrustedIssuer  // UNTRUSTED_ISSUER: the trusted-issuer policy rejects the issuer
+	ErrStatusUnknown    error = vcerr.ErrStatusUnknown    // STATUS_UNAVAILABLE: the status list could not be fetched, read or trusted
 )
 
 // Code returns the machine-readable code of err: the code of the first sentinel kind in its

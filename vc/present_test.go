@@ -576,7 +576,7 @@ func FuzzVerifyPresentation(f *testing.F) {
 	f.Add([]byte("a.b.c~d~e.f.g"))
 	codes := map[string]bool{"": true, "ERROR": true, "MALFORMED": true, "UNKNOWN_CONTEXT": true, "UNSUPPORTED_SUITE": true,
 		"INVALID_SIGNATURE": true, "UNRESOLVABLE_DID": true, "KEY_NOT_AUTHORIZED": true, "EXPIRED": true, "NOT_YET_VALID": true,
-		"REVOKED": true, "SUSPENDED": true, "UNTRUSTED_ISSUER": true, "CHALLENGE_MISMATCH": true, "DOMAIN_MISMATCH": true,
+		"REVOKED": true, "SUSPENDED": true, "UNTRUSTED_ISSUER": true, "STATUS_UNAVAILABLE": true, "CHALLENGE_MISMATCH": true, "DOMAIN_MISMATCH": true,
 		"HOLDER_MISMATCH": true, "REPLAY": true}
 	v := vc.NewVerifier(vc.VerifierConfig{DisableReplayCheck: true})
 	f.Fuzz(func(t *testing.T, data []byte) {

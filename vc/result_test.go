@@ -26,6 +26,7 @@ func TestCode(t *testing.T) {
 		{ErrRevoked, "REVOKED"},
 		{ErrSuspended, "SUSPENDED"},
 		{ErrUntrustedIssuer, "UNTRUSTED_ISSUER"},
+		{ErrStatusUnknown, "STATUS_UNAVAILABLE"},
 	}
 	if len(sentinels) != len(vcerr.Kinds()) {
 		t.Fatalf("%d sentinels tested, %d defined", len(sentinels), len(vcerr.Kinds()))

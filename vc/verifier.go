@@ -390,7 +390,7 @@ func (v *Verifier) policyChecks(ctx context.Context, r *Result, c *Credential, v
 	case v.cfg.StatusChecker == nil && v.cfg.IgnoreStatus:
 		r.Skip(CheckNameStatus, nil)
 	case v.cfg.StatusChecker == nil:
-		r.Record(CheckNameStatus, fmt.Errorf("%w: credential has credentialStatus but no status checker is configured", errNoStatus))
+		r.Record(CheckNameStatus, fmt.Errorf("%w: credential has credentialStatus but no status checker is configured", ErrStatusUnknown))
 	default:
 		r.Record(CheckNameStatus, v.checkStatus(ctx, c))
 	}
@@ -402,18 +402,10 @@ func (v *Verifier) policyChecks(ctx context.Context, r *Result, c *Credential, v
 	}
 }
 
-var errNoStatus = &statusUnknownError{}
-
-// statusUnknownError is the kind of a status that could not be determined. It has no
-// code of its own and reports as "ERROR".
-type statusUnknownError struct{}
-
-func (*statusUnknownError) Error() string { return "vc: credential status unknown" }
-
 func (v *Verifier) checkStatus(ctx context.Context, c *Credential) error {
 	st, err := v.cfg.StatusChecker.CheckStatus(ctx, c, c.Status)
 	if err != nil {
-		return fmt.Errorf("%w: %w", errNoStatus, err)
+		return fmt.Errorf("%w: %w", ErrStatusUnknown, err)
 	}
 	msg := ""
 	if st.Message != "" {
@@ -643,7 +635,7 @@ func isJSONLDError(err error) bool {
 // parseDI decodes a credential with an embedded proof once: one strict pass
 // (dataintegrity.ParseDocument, within the Verifier's limits) gives the document the
 // proofs are verified on, and the credential is read from the same, now checked,
-// bytes. Errors are those of ParseCredential.
+// bytes, its nodes from the decoded document. Errors are those of ParseCredential.
 func (v *Verifier) parseDI(raw []byte) (*dataintegrity.Document, *Credential, error) {
 	doc, err := dataintegrity.ParseDocument(raw, dataintegrity.DocumentLimits{MaxBytes: v.parser.MaxBytes, MaxDepth: v.parser.MaxDepth})
 	if err != nil {
@@ -654,7 +646,7 @@ func (v *Verifier) parseDI(raw []byte) (*dataintegrity.Document, *Credential, er
 		}
 		return nil, nil, err
 	}
-	c, err := decodeCredential(bytes.Clone(raw))
+	c, err := decodeCredentialTree(bytes.Clone(raw), doc.Members())
 	if err != nil {
 		return nil, nil, err
 	}

@@ -331,9 +331,9 @@ func TestVerifyErrorCodes(t *testing.T) {
 		{"suspended → SUSPENDED", withStatus, vc.VerifierConfig{
 			StatusChecker: fakeStatus(vc.StatusResult{Suspended: true}, nil)}, "SUSPENDED", nil},
 		{"status good", withStatus, vc.VerifierConfig{StatusChecker: fakeStatus(vc.StatusResult{}, nil)}, "", nil},
-		{"status list unreachable → ERROR", withStatus, vc.VerifierConfig{
-			StatusChecker: fakeStatus(vc.StatusResult{}, context.DeadlineExceeded)}, "ERROR", context.DeadlineExceeded},
-		{"status entry without checker → ERROR", withStatus, vc.VerifierConfig{}, "ERROR", nil},
+		{"status list unreachable → STATUS_UNAVAILABLE", withStatus, vc.VerifierConfig{
+			StatusChecker: fakeStatus(vc.StatusResult{}, context.DeadlineExceeded)}, "STATUS_UNAVAILABLE", context.DeadlineExceeded},
+		{"status entry without checker → STATUS_UNAVAILABLE", withStatus, vc.VerifierConfig{}, "STATUS_UNAVAILABLE", vc.ErrStatusUnknown},
 		{"status entry ignored", withStatus, vc.VerifierConfig{IgnoreStatus: true}, "", nil},
 		{"issuer not trusted → UNTRUSTED_ISSUER", good, vc.VerifierConfig{
 			TrustedIssuers: map[string][]string{"did:example:other": nil}}, "UNTRUSTED_ISSUER", nil},
@@ -549,7 +549,7 @@ func FuzzVerify(f *testing.F) {
 	po := verifierAt(t2026, vc.VerifierConfig{ProofOnly: true})
 	codes := map[string]bool{"": true, "ERROR": true}
 	for _, c := range []string{"MALFORMED", "UNKNOWN_CONTEXT", "UNSUPPORTED_SUITE", "INVALID_SIGNATURE",
-		"UNRESOLVABLE_DID", "KEY_NOT_AUTHORIZED", "EXPIRED", "NOT_YET_VALID", "REVOKED", "SUSPENDED", "UNTRUSTED_ISSUER"} {
+		"UNRESOLVABLE_DID", "KEY_NOT_AUTHORIZED", "EXPIRED", "NOT_YET_VALID", "REVOKED", "SUSPENDED", "UNTRUSTED_ISSUER", "STATUS_UNAVAILABLE"} {
 		codes[c] = true
 	}
 	f.Fuzz(func(t *testing.T, data []byte) {

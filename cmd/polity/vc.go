@@ -81,7 +81,8 @@ on stdout:
   {"verified":false,"checks":[...],"error":{"code":"CODE","message":"..."}}
 Codes: MALFORMED, UNKNOWN_CONTEXT, UNSUPPORTED_SUITE, INVALID_SIGNATURE,
 UNRESOLVABLE_DID, KEY_NOT_AUTHORIZED, EXPIRED, NOT_YET_VALID, REVOKED, SUSPENDED,
-UNTRUSTED_ISSUER (and ERROR for a status that could not be determined); for
+UNTRUSTED_ISSUER, STATUS_UNAVAILABLE (the status list could not be fetched or
+read; ERROR for anything else); for
 presentations also CHALLENGE_MISMATCH, DOMAIN_MISMATCH, HOLDER_MISMATCH and REPLAY.
 
 A presentation (Data Integrity, vp+jwt, or SD-JWT with key binding) is detected

@@ -315,7 +315,7 @@ func TestVCStatus(t *testing.T) {
 		}
 	}
 	publish()
-	if code, res := verifyCLI(t, "", cred); code != exitFailure || res.Error.Code != "ERROR" {
+	if code, res := verifyCLI(t, "", cred); code != exitFailure || res.Error.Code != "STATUS_UNAVAILABLE" {
 		t.Fatalf("without a status source: exit %d %+v", code, res.Error)
 	}
 	if code, res := verifyCLI(t, "", "--ignore-status", cred); code != exitOK {

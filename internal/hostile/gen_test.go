@@ -316,7 +316,7 @@ func generate(t testing.TB) (map[string][]byte, []corpusCase) {
 		Want: []string{"status.ErrListTooLarge"}, Code: "MALFORMED",
 		Threat: "a signed list credential carrying a decompression bomb"}, w.statusList(t, bombListURL, bomb))
 	add(corpusCase{Name: "status-bomb-via-verify", File: "di-status-bomb.json", API: "vc.Verify",
-		Want: []string{"status.ErrListTooLarge"}, Code: "MALFORMED", Threat: "a credential whose status list is a bomb"},
+		Want: []string{"status.ErrListTooLarge", "vc.ErrStatusUnknown"}, Code: "STATUS_UNAVAILABLE", Threat: "a credential whose status list is a bomb"},
 		w.issue(t, w.credential(t, nil), vc.IssueOptions{Status: []vc.Node{statusEntry(bombListURL, 3)}}))
 
 	// JSON-LD: context injection and undefined terms.

@@ -22,6 +22,7 @@ import (
 // sentinels are the error kinds cases.json may name.
 var sentinels = map[string]error{
 	"vc.ErrMalformed":               vc.ErrMalformed,
+	"vc.ErrStatusUnknown":           vc.ErrStatusUnknown,
 	"vc.ErrUnknownContext":          vc.ErrUnknownContext,
 	"vc.ErrUnsupportedSuite":        vc.ErrUnsupportedSuite,
 	"vc.ErrInvalidSignature":        vc.ErrInvalidSignature,

@@ -20,6 +20,7 @@ const (
 	CodeRevoked          = "REVOKED"
 	CodeSuspended        = "SUSPENDED"
 	CodeUntrustedIssuer  = "UNTRUSTED_ISSUER"
+	CodeStatusUnknown    = "STATUS_UNAVAILABLE"
 
 	// Codes of the presentation kinds.
 	CodeChallengeMismatch = "CHALLENGE_MISMATCH"
@@ -57,6 +58,7 @@ var (
 	ErrRevoked          = &Kind{CodeRevoked, "vc: credential revoked"}
 	ErrSuspended        = &Kind{CodeSuspended, "vc: credential suspended"}
 	ErrUntrustedIssuer  = &Kind{CodeUntrustedIssuer, "vc: untrusted issuer"}
+	ErrStatusUnknown    = &Kind{CodeStatusUnknown, "vc: credential status could not be determined"}
 )
 
 // The presentation kinds: a holder's proof made for another request, a credential
@@ -74,7 +76,7 @@ func Kinds() []*Kind {
 	return []*Kind{
 		ErrMalformed, ErrUnknownContext, ErrUnsupportedSuite, ErrInvalidSignature,
 		ErrUnresolvableDID, ErrKeyNotAuthorized, ErrExpired, ErrNotYetValid,
-		ErrRevoked, ErrSuspended, ErrUntrustedIssuer,
+		ErrRevoked, ErrSuspended, ErrUntrustedIssuer, ErrStatusUnknown,
 	}
 }
 

@@ -635,7 +635,7 @@ func isJSONLDError(err error) bool {
 // parseDI decodes a credential with an embedded proof once: one strict pass
 // (dataintegrity.ParseDocument, within the Verifier's limits) gives the document the
 // proofs are verified on, and the credential is read from the same, now checked,
-// bytes, its nodes from the decoded document. Errors are those of ParseCredential.
+// bytes. Errors are those of ParseCredential.
 func (v *Verifier) parseDI(raw []byte) (*dataintegrity.Document, *Credential, error) {
 	doc, err := dataintegrity.ParseDocument(raw, dataintegrity.DocumentLimits{MaxBytes: v.parser.MaxBytes, MaxDepth: v.parser.MaxDepth})
 	if err != nil {
@@ -646,7 +646,7 @@ func (v *Verifier) parseDI(raw []byte) (*dataintegrity.Document, *Credential, er
 		}
 		return nil, nil, err
 	}
-	c, err := decodeCredentialTree(bytes.Clone(raw), doc.Members())
+	c, err := decodeCredential(bytes.Clone(raw))
 	if err != nil {
 		return nil, nil, err
 	}

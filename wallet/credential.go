@@ -1,7 +1,6 @@
 package wallet
 
 import (
-	"bytes"
 	"context"
 	"encoding/json"
 	"fmt"
@@ -53,6 +52,9 @@ type Filter struct {
 	Tag     string    // one of Tags
 	Format  Format    // Format exactly
 	ValidAt time.Time // ValidFrom <= ValidAt <= ValidUntil
+	// Trusted keeps only credentials whose issuer is a stored [Contact] that
+	// accepts one of their types. Match ignores it; Wallet.Credentials applies it.
+	Trusted bool
 }
 
 // Match reports whether info passes f.
@@ -187,6 +189,17 @@ func (w *Wallet) credentials(ctx context.Context, f *Filter) ([]CredentialInfo, 
 	if err := w.loadCache(ctx); err != nil {
 		return nil, err
 	}
+	var trusted map[string]*Contact
+	if f != nil && f.Trusted {
+		cs, err := listJSON[Contact](ctx, w, bucketContact)
+		if err != nil {
+			return nil, err
+		}
+		trusted = make(map[string]*Contact, len(cs))
+		for i := range cs {
+			trusted[cs[i].DID] = &cs[i]
+		}
+	}
 	w.cacheMu.Lock()
 	defer w.cacheMu.Unlock()
 	if w.order == nil {
@@ -205,6 +218,11 @@ func (w *Wallet) credentials(ctx context.Context, f *Filter) ([]CredentialInfo, 
 	var out []CredentialInfo
 	for _, info := range w.order {
 		if f == nil || f.Match(info) {
+			if trusted != nil {
+				if c := trusted[info.Issuer]; c == nil || !c.Accepts(info.Types) {
+					continue
+				}
+			}
 			out = append(out, *info)
 		}
 	}
@@ -286,9 +304,10 @@ func (w *Wallet) DeleteCredential(ctx context.Context, id string) error {
 	return err
 }
 
-// decodeClaims returns the parsed claims of a stored credential, for queries.
+// decodeClaims returns the decoded claims of a stored credential, for
+// queries; the metadata comes from the cached CredentialInfo.
 func (w *Wallet) decodeClaims(raw []byte) (*parsed, error) {
-	p, err := parseCredential(bytes.Clone(raw), w.opts.MaxCredentialBytes)
+	p, err := decodeCredential(raw, w.opts.MaxCredentialBytes)
 	if err != nil {
 		return nil, fmt.Errorf("%w: stored credential no longer parses: %w", ErrCorrupt, err)
 	}

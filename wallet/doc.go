@@ -25,7 +25,10 @@
 // [Wallet.MatchDCQL] answer DIF Presentation Exchange and OpenID4VP DCQL
 // requests through package [github.com/polity-id/polity/wallet/query].
 // [Wallet.Present] hands the chosen credentials and the holder key to a
-// [Presenter].
+// [Presenter], by default [VCPresenter] (Data Integrity, vp+jwt or SD-JWT
+// with key binding, through package vc); [PresentRequest.FromDefinition] and
+// [PresentRequest.FromDCQL] turn a match into a request, choosing SD-JWT
+// disclosures when the verifier limits disclosure.
 //
 // # Backup
 //

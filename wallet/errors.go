@@ -30,8 +30,9 @@ var (
 	ErrBusy = errors.New("wallet: file in use")
 	// ErrClosed means the wallet or store was closed.
 	ErrClosed = errors.New("wallet: closed")
-	// ErrNoPresenter means Present was called without a Presenter.
-	ErrNoPresenter = errors.New("wallet: no presenter configured")
+	// ErrNoPresenter means no Presenter can build the requested presentation
+	// format.
+	ErrNoPresenter = errors.New("wallet: no presenter for this format")
 )
 
 // LimitError reports which cap an input exceeded. It unwraps to ErrLimit.

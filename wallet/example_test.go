@@ -8,6 +8,9 @@ import (
 	"os"
 	"path/filepath"
 
+	"github.com/polity-id/polity/did"
+	"github.com/polity-id/polity/did/key"
+	"github.com/polity-id/polity/vc"
 	"github.com/polity-id/polity/wallet"
 	"github.com/polity-id/polity/wallet/query"
 )
@@ -88,4 +91,33 @@ func ExampleWallet_Export() {
 	// Output:
 	// 1
 	// 1
+}
+
+func ExampleWallet_Present() {
+	ctx := context.Background()
+	issuer, _ := did.GenerateKey(did.KeyEd25519)
+	holder, _ := did.GenerateKey(did.KeyEd25519)
+	holderDID := key.New(holder.Public())
+	cred, err := vc.Issue(ctx, []byte(`{"@context":["https://www.w3.org/ns/credentials/v2"],`+
+		`"type":["VerifiableCredential"],"credentialSubject":{"id":"`+holderDID+`"}}`), issuer, vc.IssueOptions{})
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+
+	w, _ := wallet.CreateStore(ctx, wallet.NewMemStore(), []byte("passphrase"), exampleOpts)
+	k, _ := w.AddPrivateKey(ctx, holder, holderDID, "me")
+	c, _ := w.AddCredential(ctx, cred)
+	// A nil Presenter means vc.Present: here a Data Integrity presentation.
+	vp, err := w.Present(ctx, nil, &wallet.PresentRequest{
+		KeyID: k.ID, Credentials: []string{c.ID}, Nonce: "a1b2c3", Audience: "https://door.example",
+	})
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	res, err := vc.NewVerifier(vc.VerifierConfig{}).VerifyPresentation(ctx, vp,
+		vc.PresentationOptions{Challenge: "a1b2c3", Domain: "https://door.example"})
+	fmt.Println(res.Verified, err)
+	// Output: true <nil>
 }

@@ -3,6 +3,8 @@ package wallet
 import (
 	"bytes"
 	"context"
+	"encoding/base64"
+	"encoding/binary"
 	"errors"
 	"testing"
 )
@@ -100,6 +102,61 @@ func FuzzParseCredential(f *testing.F) {
 		}
 		if p.format == "" || len(p.types) == 0 {
 			t.Fatalf("accepted without format or type: %+v", p)
+		}
+	})
+}
+
+// sealBackup frames payload as a backup under pass, as Export does, so that
+// fuzzing reaches the payload decoder behind the authentication.
+func sealBackup(payload []byte, kdf KDFParams) []byte {
+	hdr := []byte(backupMagic)
+	hdr = append(hdr, backupVersion, kdfArgon2id)
+	hdr = binary.BigEndian.AppendUint32(hdr, kdf.Time)
+	hdr = binary.BigEndian.AppendUint32(hdr, kdf.MemoryKiB)
+	hdr = append(hdr, kdf.Threads)
+	salt := make([]byte, saltSize)
+	hdr = append(hdr, salt...)
+	return append(hdr, seal(deriveKEK(pass, salt, kdf), payload, hdr)...)
+}
+
+// FuzzBackupPayload feeds authenticated backups with arbitrary payloads to
+// Import: no panics, typed errors, and nothing written on error.
+func FuzzBackupPayload(f *testing.F) {
+	ctx := context.Background()
+	opts := &Options{KDF: cheap.KDF, MaxKDFMemoryKiB: 128}
+	f.Add([]byte(`{"version":1,"credentials":[{"raw":"` + base64.StdEncoding.EncodeToString(testVC(1, "T", "did:example:i")) + `","tags":["a"]}]}`))
+	f.Add([]byte(`{"version":1,"keys":[{"jwk":{"kty":"OKP","crv":"Ed25519","x":"11qYAYKxCrfVS_7TyWQHOg7hcvPapiMlrwIaaPcHURo","d":"nWGxne_9WmC6hEr0kuwsxERJxWl7MmkZcDusAxyuf2A"}}]}`))
+	f.Add([]byte(`{"version":1,"dids":[{"did":""}],"contacts":[{"did":"did:example:i"}]}`))
+	f.Add([]byte(`{"version":2}`))
+	f.Add([]byte(`{"version":1,"statusLists":[{"name":"l","blob":"AAEC"}],"presentations":[{"raw":"e30="}]}`))
+	f.Add([]byte(`[]`))
+	f.Fuzz(func(t *testing.T, payload []byte) {
+		dst, err := CreateStore(ctx, NewMemStore(), pass, opts)
+		if err != nil {
+			t.Fatal(err)
+		}
+		st, err := dst.Import(ctx, bytes.NewReader(sealBackup(payload, cheap.KDF)), pass)
+		if err != nil {
+			if !errors.Is(err, ErrCorrupt) && !errors.Is(err, ErrUnsupported) && !errors.Is(err, ErrLimit) && !errors.Is(err, ErrMalformed) {
+				t.Fatalf("untyped error %v", err)
+			}
+			if got, _ := dst.Credentials(ctx, nil); len(got) != 0 {
+				t.Fatalf("a failed import wrote %d credentials", len(got))
+			}
+			return
+		}
+		// Whatever was accepted reads back, and a second import adds nothing.
+		if _, err := dst.Credentials(ctx, nil); err != nil {
+			t.Fatalf("after import: %v", err)
+		}
+		st2, err := dst.Import(ctx, bytes.NewReader(sealBackup(payload, cheap.KDF)), pass)
+		if err != nil {
+			t.Fatalf("second import: %v", err)
+		}
+		for k, n := range st2.Added {
+			if n != 0 {
+				t.Fatalf("second import added %d %s records (first: %v)", n, k, st.Added)
+			}
 		}
 	})
 }

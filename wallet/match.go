@@ -15,22 +15,26 @@ func (w *Wallet) Candidates(ctx context.Context, f *Filter) ([]query.Credential,
 		return nil, err
 	}
 	defer w.mu.RUnlock()
-	return w.candidates(ctx, f)
+	return w.candidates(ctx, f, nil)
 }
 
-func (w *Wallet) candidates(ctx context.Context, f *Filter) ([]query.Credential, error) {
+// candidates decodes the credentials that pass f and keep (nil = all).
+func (w *Wallet) candidates(ctx context.Context, f *Filter, keep func(*CredentialInfo) bool) ([]query.Credential, error) {
 	infos, err := w.credentials(ctx, f)
 	if err != nil {
 		return nil, err
 	}
-	want := make(map[string]bool, len(infos))
-	for _, in := range infos {
-		want[in.ID] = true
+	want := make(map[string]*CredentialInfo, len(infos))
+	for i := range infos {
+		if keep == nil || keep(&infos[i]) {
+			want[infos[i].ID] = &infos[i]
+		}
 	}
 	byID := make(map[string]query.Credential, len(infos))
 	err = w.store.View(ctx, func(tx Tx) error {
 		return tx.ForEach(bucketCred, func(k string, v []byte) error {
-			if !want[k] {
+			info := want[k]
+			if info == nil {
 				return nil
 			}
 			if err := ctx.Err(); err != nil {
@@ -44,14 +48,14 @@ func (w *Wallet) candidates(ctx context.Context, f *Filter) ([]query.Credential,
 			if err != nil {
 				return fmt.Errorf("credential %s: %w", k, err)
 			}
-			byID[k] = query.Credential{ID: k, Format: string(p.format), Types: p.types, Claims: p.claims, Selective: p.sd}
+			byID[k] = query.Credential{ID: k, Format: string(info.Format), Types: info.Types, Claims: p.claims, Selective: info.Selective}
 			return nil
 		})
 	})
 	if err != nil {
 		return nil, err
 	}
-	out := make([]query.Credential, 0, len(infos))
+	out := make([]query.Credential, 0, len(byID))
 	for _, in := range infos { // oldest first, as Credentials orders them
 		if c, ok := byID[in.ID]; ok {
 			out = append(out, c)
@@ -63,8 +67,17 @@ func (w *Wallet) candidates(ctx context.Context, f *Filter) ([]query.Credential,
 // MatchDefinition evaluates a Presentation Exchange definition over the
 // wallet's credentials. Errors wrap query.ErrNoMatch when it cannot be
 // satisfied; the partial result is returned with that error.
+//
+// Only credentials whose format fits some input descriptor (checked on the
+// cached metadata) are decrypted and decoded.
 func (w *Wallet) MatchDefinition(ctx context.Context, def *query.Definition) (*query.PEResult, error) {
-	creds, err := w.Candidates(ctx, nil)
+	if err := w.begin(); err != nil {
+		return nil, err
+	}
+	creds, err := w.candidates(ctx, nil, func(info *CredentialInfo) bool {
+		return def.MetaMatch(string(info.Format), info.Selective)
+	})
+	w.mu.RUnlock()
 	if err != nil {
 		return nil, err
 	}
@@ -74,8 +87,22 @@ func (w *Wallet) MatchDefinition(ctx context.Context, def *query.Definition) (*q
 // MatchDCQL evaluates an OpenID4VP DCQL query over the wallet's credentials.
 // Errors wrap query.ErrNoMatch when it cannot be satisfied; the partial
 // result is returned with that error.
+//
+// Only credentials whose format and type fit one of the credential queries
+// (checked on the cached metadata) are decrypted and decoded.
 func (w *Wallet) MatchDCQL(ctx context.Context, q *query.DCQL) (*query.DCQLResult, error) {
-	creds, err := w.Candidates(ctx, nil)
+	if err := w.begin(); err != nil {
+		return nil, err
+	}
+	creds, err := w.candidates(ctx, nil, func(info *CredentialInfo) bool {
+		for i := range q.Credentials {
+			if q.Credentials[i].MetaMatch(string(info.Format), info.Types) {
+				return true
+			}
+		}
+		return false
+	})
+	w.mu.RUnlock()
 	if err != nil {
 		return nil, err
 	}

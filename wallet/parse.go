@@ -10,10 +10,12 @@ import (
 	"fmt"
 	"hash"
 	"math"
-	"strings"
 	"time"
 
+	"github.com/polity-id/polity/internal/jose"
 	"github.com/polity-id/polity/internal/jsonx"
+	"github.com/polity-id/polity/vc"
+	"github.com/polity-id/polity/vc/sdjwt"
 )
 
 // Format names a credential encoding, using the OpenID4VP / DIF identifiers.
@@ -32,9 +34,9 @@ const (
 // maxDisclosures caps the disclosures of one SD-JWT.
 const maxDisclosures = 1024
 
-// parsed is what the local parser extracts from a credential. It does not
-// verify signatures: the wallet stores credentials as issued and leaves
-// verification to the vc package.
+// parsed is what the wallet extracts from a credential. Nothing is
+// verified: the wallet stores credentials as issued and leaves verification
+// to the vc package.
 type parsed struct {
 	format    Format
 	claims    any // decoded JSON: the document, the JWT payload, or the SD-JWT payload with disclosures applied
@@ -44,13 +46,114 @@ type parsed struct {
 	subject   string
 	validFrom time.Time
 	validTo   time.Time
-	sd        bool // selectively disclosable (SD-JWT, or a DI proof with an -sd/bbs cryptosuite)
+	sd        bool   // selectively disclosable (SD-JWT, or a DI proof with an -sd/bbs cryptosuite)
+	doc       []byte // the credential JSON, or the JWT payload
 }
 
 func jsonLimits(max int) jsonx.Limits { return jsonx.Limits{MaxBytes: max} }
 
-// parseCredential extracts metadata from raw. Bad input reports ErrMalformed.
+// parseCredential extracts the metadata of raw: with vc.ParseCredential for
+// the JSON form and the payload of a vc+jwt, and from the JWT claims (RFC
+// 7519, VCDM 1.1 "vc", SD-JWT VC "vct") otherwise. Bad input reports
+// ErrMalformed, oversize input ErrLimit. The claims of a valid JSON
+// credential are not decoded (queries use decodeCredential).
 func parseCredential(raw []byte, maxBytes int) (*parsed, error) {
+	if len(raw) > maxBytes {
+		return nil, &LimitError{What: "credential bytes", Limit: int64(maxBytes), Got: int64(len(raw))}
+	}
+	if s := bytes.TrimSpace(raw); len(s) > 0 && s[0] == '{' {
+		p := &parsed{format: FormatLDP, doc: s}
+		if proof, ok := p.fromVC(maxBytes); ok {
+			p.sd = selectiveProof(proof, maxBytes)
+			return p, nil
+		}
+	}
+	p, err := decodeCredential(raw, maxBytes)
+	if err != nil {
+		return nil, err
+	}
+	obj, _ := p.claims.(map[string]any)
+	vcObj, v11 := obj["vc"].(map[string]any)
+	switch {
+	case p.format == FormatLDP, p.format == FormatJWT && !v11:
+		// The JSON form, or a VCDM 2.0 vc+jwt whose payload is the credential.
+		// One that vc finds invalid is still kept as issued, read leniently.
+		if _, ok := p.fromVC(maxBytes); !ok {
+			p.fromVCDM(obj)
+		}
+		if p.format == FormatLDP && !contains(p.types, "VerifiableCredential") {
+			return nil, fmt.Errorf("%w: type does not include VerifiableCredential", ErrMalformed)
+		}
+	case v11: // VCDM 1.1 JWT: a partial credential in "vc", the rest in claims
+		p.fromVCDM(vcObj)
+	default: // SD-JWT: VCDM claims or an SD-JWT VC, after disclosure
+		p.fromVCDM(obj)
+	}
+	if p.format != FormatLDP {
+		p.fromJWTClaims(obj)
+	}
+	if len(p.types) == 0 {
+		return nil, fmt.Errorf("%w: %s credential has no type (nor vct)", ErrMalformed, p.format)
+	}
+	return p, nil
+}
+
+// fromVC reads the metadata with vc.ParseCredential, which also validates
+// the data model: of the JSON form, or of a vc+jwt payload. It reports
+// whether the credential was valid, and returns its proof.
+func (p *parsed) fromVC(maxBytes int) (json.RawMessage, bool) {
+	c, err := vc.Parser{MaxBytes: maxBytes}.ParseCredential(p.doc)
+	if err != nil {
+		return nil, false
+	}
+	p.id, p.types, p.issuer = c.ID, c.Types, c.Issuer.ID
+	for _, s := range c.Subjects {
+		if s.ID != "" {
+			p.subject = s.ID
+			break
+		}
+	}
+	p.validFrom, p.validTo = firstSet(c.ValidFrom, c.IssuanceDate), firstSet(c.ValidUntil, c.ExpirationDate)
+	return c.Proof, true
+}
+
+// selectiveProof reports whether a Data Integrity proof (an object or an
+// array of them) uses a selective-disclosure cryptosuite.
+func selectiveProof(proof []byte, maxBytes int) bool {
+	if len(proof) == 0 {
+		return false
+	}
+	v, err := jsonx.Decode(proof, jsonLimits(maxBytes))
+	return err == nil && selectiveSuite(v)
+}
+
+// selectiveSuite reports whether a decoded proof value uses a
+// selective-disclosure cryptosuite.
+func selectiveSuite(proof any) bool {
+	for _, pr := range asList(proof) {
+		if m, ok := pr.(map[string]any); ok {
+			switch str(m["cryptosuite"]) {
+			case "ecdsa-sd-2023", "bbs-2023":
+				return true
+			}
+		}
+	}
+	return false
+}
+
+func firstSet(ts ...time.Time) time.Time {
+	for _, t := range ts {
+		if !t.IsZero() {
+			return t.UTC()
+		}
+	}
+	return time.Time{}
+}
+
+// decodeCredential finds the format of raw and decodes its claims (for an
+// SD-JWT, with every disclosure applied), without the metadata. Queries use
+// it on stored credentials.
+func decodeCredential(raw []byte, maxBytes int) (*parsed, error) {
 	if len(raw) > maxBytes {
 		return nil, &LimitError{What: "credential bytes", Limit: int64(maxBytes), Got: int64(len(raw))}
 	}
@@ -59,15 +162,19 @@ func parseCredential(raw []byte, maxBytes int) (*parsed, error) {
 		return nil, fmt.Errorf("%w: empty credential", ErrMalformed)
 	}
 	if s[0] == '{' {
-		return parseJSONCredential(s, maxBytes)
+		return decodeJSONCredential(s, maxBytes)
 	}
 	if bytes.IndexByte(s, '~') >= 0 {
-		return parseSDJWT(string(s), maxBytes)
+		return decodeSDJWT(string(s), maxBytes)
 	}
-	return parseJWT(string(s), maxBytes)
+	payload, doc, err := jwtPayload(string(s), maxBytes)
+	if err != nil {
+		return nil, err
+	}
+	return &parsed{format: FormatJWT, claims: payload, doc: doc}, nil
 }
 
-func parseJSONCredential(s []byte, maxBytes int) (*parsed, error) {
+func decodeJSONCredential(s []byte, maxBytes int) (*parsed, error) {
 	v, err := jsonx.Decode(s, jsonLimits(maxBytes))
 	if err != nil {
 		return nil, fmt.Errorf("%w: %w", ErrMalformed, err)
@@ -76,23 +183,12 @@ func parseJSONCredential(s []byte, maxBytes int) (*parsed, error) {
 	if obj == nil {
 		return nil, fmt.Errorf("%w: credential is not a JSON object", ErrMalformed)
 	}
-	p := &parsed{format: FormatLDP, claims: obj}
-	p.fromVCDM(obj)
-	if !contains(p.types, "VerifiableCredential") {
-		return nil, fmt.Errorf("%w: type does not include VerifiableCredential", ErrMalformed)
-	}
-	for _, pr := range asList(obj["proof"]) {
-		if m, ok := pr.(map[string]any); ok {
-			switch str(m["cryptosuite"]) {
-			case "ecdsa-sd-2023", "bbs-2023":
-				p.sd = true
-			}
-		}
-	}
-	return p, nil
+	return &parsed{format: FormatLDP, claims: obj, doc: s, sd: selectiveSuite(obj["proof"])}, nil
 }
 
-// fromVCDM reads VCDM 1.1/2.0 fields of a credential object.
+// fromVCDM reads VCDM 1.1/2.0 fields of a credential object that
+// vc.ParseCredential cannot take whole (the "vc" claim of a VCDM 1.1 JWT,
+// the disclosed claims of an SD-JWT, a credential that does not validate).
 func (p *parsed) fromVCDM(obj map[string]any) {
 	p.id = str(obj["id"])
 	p.types = strList(obj["type"])
@@ -137,92 +233,62 @@ func (p *parsed) fromJWTClaims(c map[string]any) {
 	}
 }
 
-// splitJWS decodes the header and payload of a compact JWS without verifying it.
-func splitJWS(s string, maxBytes int) (hdr, payload map[string]any, err error) {
-	parts := strings.Split(s, ".")
-	if len(parts) != 3 || parts[0] == "" || parts[1] == "" || parts[2] == "" {
-		return nil, nil, fmt.Errorf("%w: not a compact JWS", ErrMalformed)
-	}
-	hdr, err = decodeB64JSON(parts[0], maxBytes)
+// jwsHeaders are the embedded-key headers a stored token may carry: the
+// wallet does not verify, and the verifier decides whether to trust them.
+var jwsHeaders = []string{"jwk", "jku", "x5u", "x5c"}
+
+// jwtPayload decodes the payload of a compact JWS with internal/jose (strict
+// base64url, header rules, algorithm allow-list) without verifying it, and
+// returns it decoded and as bytes.
+func jwtPayload(s string, maxBytes int) (map[string]any, []byte, error) {
+	j, err := jose.Parse(s, &jose.Options{MaxTokenBytes: maxBytes, AllowHeaders: jwsHeaders})
 	if err != nil {
-		return nil, nil, fmt.Errorf("%w: JWS header: %w", ErrMalformed, err)
+		if errors.Is(err, jose.ErrTooLarge) {
+			return nil, nil, &LimitError{What: "JWS bytes", Limit: int64(maxBytes), Got: int64(len(s))}
+		}
+		return nil, nil, fmt.Errorf("%w: %w", ErrMalformed, err)
 	}
-	payload, err = decodeB64JSON(parts[1], maxBytes)
+	v, err := jsonx.Decode(j.Payload, jsonLimits(maxBytes))
 	if err != nil {
 		return nil, nil, fmt.Errorf("%w: JWS payload: %w", ErrMalformed, err)
 	}
-	return hdr, payload, nil
-}
-
-func decodeB64JSON(part string, maxBytes int) (map[string]any, error) {
-	b, err := base64.RawURLEncoding.DecodeString(part)
-	if err != nil {
-		return nil, errors.New("bad base64url")
-	}
-	v, err := jsonx.Decode(b, jsonLimits(maxBytes))
-	if err != nil {
-		return nil, err
-	}
 	m, ok := v.(map[string]any)
 	if !ok {
-		return nil, errors.New("not a JSON object")
+		return nil, nil, fmt.Errorf("%w: JWS payload is not a JSON object", ErrMalformed)
 	}
-	return m, nil
+	return m, j.Payload, nil
 }
 
-func parseJWT(s string, maxBytes int) (*parsed, error) {
-	_, payload, err := splitJWS(s, maxBytes)
+// decodeSDJWT splits issuer-JWT~disclosure~...~[KB-JWT] with vc/sdjwt and
+// applies the disclosures to the payload (RFC 9901 section 7.1, without
+// signatures).
+func decodeSDJWT(s string, maxBytes int) (*parsed, error) {
+	sd, err := sdjwt.Parse(s, &sdjwt.Limits{MaxBytes: maxBytes, MaxDisclosures: maxDisclosures})
+	if err != nil {
+		if errors.Is(err, sdjwt.ErrTooLarge) {
+			return nil, &LimitError{What: "SD-JWT", Limit: int64(maxBytes)}
+		}
+		return nil, fmt.Errorf("%w: %w", ErrMalformed, err)
+	}
+	payload, _, err := jwtPayload(sd.JWT, maxBytes)
 	if err != nil {
 		return nil, err
 	}
-	p := &parsed{format: FormatJWT, claims: payload}
-	if vc, ok := payload["vc"].(map[string]any); ok { // VCDM 1.1 JWT
-		p.fromVCDM(vc)
-	} else {
-		p.fromVCDM(payload)
-	}
-	p.fromJWTClaims(payload)
-	if len(p.types) == 0 {
-		return nil, fmt.Errorf("%w: JWT has no credential type", ErrMalformed)
-	}
-	return p, nil
-}
-
-// parseSDJWT splits issuer-JWT~disclosure~...~[KB-JWT] and applies the
-// disclosures to the payload (RFC 9901 section 7.1, without signatures).
-func parseSDJWT(s string, maxBytes int) (*parsed, error) {
-	parts := strings.Split(s, "~")
-	if len(parts) < 2 {
-		return nil, fmt.Errorf("%w: not an SD-JWT", ErrMalformed)
-	}
-	discs := parts[1 : len(parts)-1] // the last part is the KB-JWT or empty
-	if len(discs) > maxDisclosures {
-		return nil, &LimitError{What: "SD-JWT disclosures", Limit: maxDisclosures, Got: int64(len(discs))}
-	}
-	_, payload, err := splitJWS(parts[0], maxBytes)
+	claims, err := applyDisclosures(payload, sd.Disclosures)
 	if err != nil {
 		return nil, err
 	}
-	claims, err := applyDisclosures(payload, discs, maxBytes)
-	if err != nil {
-		return nil, err
-	}
-	p := &parsed{format: FormatSDJWT, claims: claims, sd: true}
-	p.fromVCDM(claims)
-	p.fromJWTClaims(claims)
-	if len(p.types) == 0 {
-		return nil, fmt.Errorf("%w: SD-JWT has neither vct nor type", ErrMalformed)
-	}
-	return p, nil
+	return &parsed{format: FormatSDJWT, claims: claims, sd: true}, nil
 }
 
 type disclosure struct {
-	name  string // empty for array elements
-	value any
-	used  bool
+	*sdjwt.Disclosure
+	used bool
 }
 
-func applyDisclosures(payload map[string]any, discs []string, maxBytes int) (map[string]any, error) {
+// applyDisclosures places each disclosure where the payload references its
+// digest; every disclosure must be referenced exactly once.
+func applyDisclosures(payload map[string]any, discs []*sdjwt.Disclosure) (map[string]any, error) {
 	var h func() hash.Hash
 	switch alg := str(payload["_sd_alg"]); alg {
 	case "", "sha-256":
@@ -236,38 +302,13 @@ func applyDisclosures(payload map[string]any, discs []string, maxBytes int) (map
 	}
 	byDigest := make(map[string]*disclosure, len(discs))
 	for i, d := range discs {
-		if d == "" {
-			return nil, fmt.Errorf("%w: empty disclosure %d", ErrMalformed, i)
-		}
-		b, err := base64.RawURLEncoding.DecodeString(d)
-		if err != nil {
-			return nil, fmt.Errorf("%w: disclosure %d: bad base64url", ErrMalformed, i)
-		}
-		v, err := jsonx.Decode(b, jsonLimits(maxBytes))
-		if err != nil {
-			return nil, fmt.Errorf("%w: disclosure %d: %w", ErrMalformed, i, err)
-		}
-		arr, _ := v.([]any)
-		dd := &disclosure{}
-		switch len(arr) {
-		case 2:
-			dd.value = arr[1]
-		case 3:
-			name, ok := arr[1].(string)
-			if !ok || name == "_sd" || name == "..." {
-				return nil, fmt.Errorf("%w: disclosure %d: bad claim name", ErrMalformed, i)
-			}
-			dd.name, dd.value = name, arr[2]
-		default:
-			return nil, fmt.Errorf("%w: disclosure %d: not a 2- or 3-element array", ErrMalformed, i)
-		}
 		hh := h()
-		hh.Write([]byte(d))
+		hh.Write([]byte(d.Encoded))
 		dg := base64.RawURLEncoding.EncodeToString(hh.Sum(nil))
 		if _, dup := byDigest[dg]; dup {
 			return nil, fmt.Errorf("%w: disclosure %d repeated", ErrMalformed, i)
 		}
-		byDigest[dg] = dd
+		byDigest[dg] = &disclosure{Disclosure: d}
 	}
 	out, err := sdProcess(payload, byDigest, 0)
 	if err != nil {
@@ -314,18 +355,18 @@ func sdProcess(v any, byDigest map[string]*disclosure, depth int) (any, error) {
 				if d == nil { // a decoy, or a claim not disclosed
 					continue
 				}
-				if d.used || d.name == "" {
+				if d.used || d.Element {
 					return nil, fmt.Errorf("%w: disclosure used twice or in the wrong place", ErrMalformed)
 				}
 				d.used = true
-				if _, exists := out[d.name]; exists {
-					return nil, fmt.Errorf("%w: disclosed claim %q already present", ErrMalformed, d.name)
+				if _, exists := out[d.Name]; exists {
+					return nil, fmt.Errorf("%w: disclosed claim %q already present", ErrMalformed, d.Name)
 				}
-				pv, err := sdProcess(d.value, byDigest, depth+1)
+				pv, err := sdProcess(d.Value, byDigest, depth+1)
 				if err != nil {
 					return nil, err
 				}
-				out[d.name] = pv
+				out[d.Name] = pv
 			}
 		}
 		return out, nil
@@ -339,11 +380,11 @@ func sdProcess(v any, byDigest map[string]*disclosure, depth int) (any, error) {
 					if d == nil {
 						continue
 					}
-					if d.used || d.name != "" {
+					if d.used || !d.Element {
 						return nil, fmt.Errorf("%w: disclosure used twice or in the wrong place", ErrMalformed)
 					}
 					d.used = true
-					pv, err := sdProcess(d.value, byDigest, depth+1)
+					pv, err := sdProcess(d.Value, byDigest, depth+1)
 					if err != nil {
 						return nil, err
 					}

@@ -73,28 +73,58 @@ func TestSDJWTDisclosureVectors(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			parts := strings.Split(pres, "~")
-			_, payload, err := splitJWS(parts[0], DefaultMaxCredentialBytes)
+			p, err := decodeSDJWT(pres, DefaultMaxCredentialBytes)
 			if err != nil {
 				t.Fatal(err)
 			}
-			got, err := applyDisclosures(payload, parts[1:len(parts)-1], DefaultMaxCredentialBytes)
-			if err != nil {
-				t.Fatal(err)
-			}
-			if !query.Equal(any(got), want) {
-				t.Fatalf("claims differ:\n got %v\nwant %v", got, want)
+			if !query.Equal(p.claims, want) {
+				t.Fatalf("claims differ:\n got %v\nwant %v", p.claims, want)
 			}
 			// The issuance form carries every disclosure; all must be referenced.
 			iss := strings.TrimSpace(string(readVector(t, "sd-jwt/"+c.Name()+"/sd_jwt_issuance.txt")))
-			parts = strings.Split(iss, "~")
-			_, payload, _ = splitJWS(parts[0], DefaultMaxCredentialBytes)
-			if _, err := applyDisclosures(payload, parts[1:len(parts)-1], DefaultMaxCredentialBytes); err != nil {
+			if _, err := decodeSDJWT(iss, DefaultMaxCredentialBytes); err != nil {
 				t.Fatalf("issuance: %v", err)
 			}
 		})
 	}
 	if n == 0 {
 		t.Fatal("no SD-JWT vectors found")
+	}
+}
+
+// TestParseMetadataSources checks where metadata comes from: vc for a valid
+// credential, the lenient reader for one vc refuses, and the proof's
+// cryptosuite for selective disclosure.
+func TestParseMetadataSources(t *testing.T) {
+	const ctx = `"@context":["https://www.w3.org/ns/credentials/v2"],`
+	for _, tc := range []struct {
+		name, in       string
+		issuer, subj   string
+		from           string
+		sd             bool
+		claimsInParsed bool
+	}{
+		{"valid-vcdm2", `{` + ctx + `"type":["VerifiableCredential"],"issuer":{"id":"did:example:i","name":"I"},"validFrom":"2024-01-01T00:00:00.5Z","credentialSubject":[{"a":1},{"id":"did:example:s"}]}`,
+			"did:example:i", "did:example:s", "2024-01-01T00:00:00.5Z", false, false},
+		{"vcdm1.1-dates", `{"@context":["https://www.w3.org/2018/credentials/v1"],"type":["VerifiableCredential"],"issuer":"did:example:i","issuanceDate":"2020-01-01T00:00:00Z","credentialSubject":{"id":"did:example:s"}}`,
+			"did:example:i", "did:example:s", "2020-01-01T00:00:00Z", false, false},
+		{"invalid-kept-leniently", `{"type":["VerifiableCredential"],"issuer":"did:example:i","validFrom":"2024-01-01T00:00:00Z","credentialSubject":{"id":"did:example:s"}}`,
+			"did:example:i", "did:example:s", "2024-01-01T00:00:00Z", false, true},
+		{"ecdsa-sd-2023-proof", `{` + ctx + `"type":["VerifiableCredential"],"issuer":"did:example:i","credentialSubject":{"id":"did:example:s"},"proof":{"type":"DataIntegrityProof","cryptosuite":"ecdsa-sd-2023"}}`,
+			"did:example:i", "did:example:s", "", true, false},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			p, err := parseCredential([]byte(tc.in), DefaultMaxCredentialBytes)
+			if err != nil {
+				t.Fatal(err)
+			}
+			var from time.Time
+			if tc.from != "" {
+				from, _ = time.Parse(time.RFC3339Nano, tc.from)
+			}
+			if p.issuer != tc.issuer || p.subject != tc.subj || !p.validFrom.Equal(from) || p.sd != tc.sd || (p.claims != nil) != tc.claimsInParsed {
+				t.Fatalf("got issuer=%q subject=%q from=%v sd=%v claims=%v", p.issuer, p.subject, p.validFrom, p.sd, p.claims != nil)
+			}
+		})
 	}
 }

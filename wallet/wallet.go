@@ -50,6 +50,9 @@ type Options struct {
 	LockTimeout time.Duration
 	// Now is the clock for record timestamps; nil means time.Now.
 	Now func() time.Time
+	// Presenter signs presentations for Present when it is given none; nil
+	// means VCPresenter.
+	Presenter Presenter
 
 	kdfSet bool // KDF was given by the caller
 }

@@ -493,8 +493,15 @@ func TestPresent(t *testing.T) {
 	k, _ := w.AddKey(ctx, []byte(`{"kty":"OKP","crv":"Ed25519","x":"11qYAYKxCrfVS_7TyWQHOg7hcvPapiMlrwIaaPcHURo","d":"nWGxne_9WmC6hEr0kuwsxERJxWl7MmkZcDusAxyuf2A"}`), "did:example:h", "")
 	c, _ := w.AddCredential(ctx, testVC(1, "T", "did:example:i"))
 	req := &PresentRequest{Holder: "did:example:h", KeyID: k.ID, Credentials: []string{c.ID}}
-	if _, err := w.Present(ctx, nil, req); !errors.Is(err, ErrNoPresenter) {
-		t.Fatalf("nil presenter: %v", err)
+	bad := *req
+	bad.Format = "application/unknown"
+	if _, err := w.Present(ctx, nil, &bad); !errors.Is(err, ErrNoPresenter) {
+		t.Fatalf("unknown format with the default presenter: %v", err)
+	}
+	bad = *req
+	bad.Disclose = [][]string{nil, nil}
+	if _, err := w.Present(ctx, &fakePresenter{}, &bad); !errors.Is(err, ErrMalformed) {
+		t.Fatalf("more disclosure lists than credentials: %v", err)
 	}
 	p := &fakePresenter{}
 	if _, err := w.Present(ctx, p, req); err != nil || p.gotKey == 0 || p.gotCreds != 1 {
@@ -530,5 +537,31 @@ func TestDIDKeys(t *testing.T) {
 	bad := []byte(`{"kty":"OKP","crv":"Ed25519","x":"AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA","d":"nWGxne_9WmC6hEr0kuwsxERJxWl7MmkZcDusAxyuf2A"}`)
 	if _, err := w.AddKey(ctx, bad, "", ""); !errors.Is(err, ErrMalformed) {
 		t.Fatalf("mismatched JWK: %v", err)
+	}
+}
+
+// TestTrustedFilter keeps credentials whose issuer is a contact accepting
+// their type.
+func TestTrustedFilter(t *testing.T) {
+	ctx := context.Background()
+	w, _ := CreateStore(ctx, NewMemStore(), pass, cheap)
+	w.AddCredential(ctx, testVC(1, "AgeCredential", "did:example:gov"))
+	w.AddCredential(ctx, testVC(2, "MemberCredential", "did:example:gov"))
+	w.AddCredential(ctx, testVC(3, "MemberCredential", "did:example:club"))
+	w.AddCredential(ctx, testVC(4, "MemberCredential", "did:example:stranger"))
+	count := func() int {
+		got, err := w.Credentials(ctx, &Filter{Trusted: true})
+		if err != nil {
+			t.Fatal(err)
+		}
+		return len(got)
+	}
+	if n := count(); n != 0 {
+		t.Fatalf("no contacts: %d trusted", n)
+	}
+	w.PutContact(ctx, Contact{DID: "did:example:gov", Types: []string{"AgeCredential"}})
+	w.PutContact(ctx, Contact{DID: "did:example:club"})
+	if n := count(); n != 2 {
+		t.Fatalf("gov for ages and club for anything: %d trusted, want 2", n)
 	}
 }

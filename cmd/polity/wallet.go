@@ -1,7 +1,6 @@
 package main
 
 import (
-	"bufio"
 	"bytes"
 	"context"
 	"encoding/json"
@@ -13,6 +12,9 @@ import (
 	"strings"
 	"time"
 
+	"github.com/polity-id/polity/did"
+	"github.com/polity-id/polity/did/key"
+	"github.com/polity-id/polity/vc"
 	"github.com/polity-id/polity/wallet"
 	"github.com/polity-id/polity/wallet/query"
 )
@@ -28,44 +30,54 @@ Commands:
   list      print one line per credential
   show      print a credential's metadata and its exact bytes
   query     select credentials by metadata, a PE definition or a DCQL query
-  present   sign a presentation for a request (needs the vp package; not in this build)
+  present   sign a presentation (Data Integrity, vp+jwt or SD-JWT) for a verifier
   export    write an encrypted backup of the whole wallet
-  import    merge a backup, or add a single credential
+  import    merge a backup, or add a single credential or private key (JWK)
   passwd    change the passphrase (re-wraps the key; records are not re-encrypted)
+  trust     add, remove or list trusted issuers (query --trusted uses them)
 
 Options (every command):
   --wallet PATH            wallet file (default $POLITY_WALLET)
   --passphrase-file FILE   read the passphrase from the first line of FILE
-                           (default $POLITY_PASSPHRASE, else a prompt when stdin is a terminal)
+                           (default $POLITY_PASSPHRASE, else a prompt without echo when
+                           stdin is a terminal; init and passwd ask twice)
 
 Example:
   export POLITY_WALLET=~/.polity/wallet.db
   polity wallet init
   polity wallet add alumni.json --tag school
   polity wallet query --type AlumniCredential --valid-at now
+  polity wallet import alice.jwk
+  polity wallet present --key KEY-ID --challenge 5d1f... --query request.json
 `
 
 const walletCmdUsage = `Usage:
   polity wallet init [--kdf-time N] [--kdf-memory KIB] [--kdf-threads N]
   polity wallet unlock
   polity wallet add FILE [--tag TAG]...
-  polity wallet list [--json]
+  polity wallet list [--json] [--keys]
   polity wallet show [--raw] ID
-  polity wallet query [--type T] [--issuer DID] [--subject DID] [--tag TAG] [--format F] [--valid-at TIME|now] [--json]
+  polity wallet query [--type T] [--issuer DID] [--subject DID] [--tag TAG] [--format F] [--valid-at TIME|now] [--trusted] [--json]
   polity wallet query --pe DEFINITION.json | --dcql QUERY.json
+  polity wallet present --key ID --challenge C [--domain D] [--format di|jwt|sd-jwt]
+                        [--holder DID] [--vm DIDURL] [--suite S] [--query FILE [--submission OUT]]
+                        [CRED-ID...]
   polity wallet export --out FILE [--backup-passphrase-file FILE]
-  polity wallet import FILE [--tag TAG]... [--backup-passphrase-file FILE]
+  polity wallet import FILE [--tag TAG]... [--label L] [--backup-passphrase-file FILE]
   polity wallet passwd [--new-passphrase-file FILE]
+  polity wallet trust DID [--type T]... [--label L] | --remove DID | --list
 
 Backups use $POLITY_BACKUP_PASSPHRASE or --backup-passphrase-file, else the wallet passphrase.
-passwd reads the new passphrase from --new-passphrase-file or $POLITY_NEW_PASSPHRASE.
+passwd reads the new passphrase from --new-passphrase-file or $POLITY_NEW_PASSPHRASE,
+else prompts twice. import prints the key id and did:key of a private key (JWK) file.
+present signs with a key of the wallet (import a key file made by "polity did new").
+--query takes a Presentation Exchange definition or a DCQL query: it picks the
+credentials, and for SD-JWT the claims to disclose when the request limits disclosure.
 "-" as FILE means stdin.
 `
 
-// walletMaxInput caps files read by the wallet commands (backups are capped by the wallet).
+// walletMaxInput caps files read by the wallet commands, except import.
 const walletMaxInput = 4 << 20
-
-var errWalletTooBig = errors.New("file too large")
 
 type walletCmd struct {
 	e        *env
@@ -94,7 +106,7 @@ func runWallet(e *env, args []string) int {
 	fns := map[string]func(*walletCmd, []string) int{
 		"init": walletInit, "unlock": walletUnlock, "add": walletAdd, "list": walletList,
 		"show": walletShow, "query": walletQuery, "present": walletPresent, "export": walletExport,
-		"import": walletImport, "passwd": walletPasswd,
+		"import": walletImport, "passwd": walletPasswd, "trust": walletTrust,
 	}
 	fn, ok := fns[sub]
 	if !ok {
@@ -111,25 +123,11 @@ func runWallet(e *env, args []string) int {
 
 // parse parses flags that may come before or after positional arguments.
 func (c *walletCmd) parse(args []string, npos int) ([]string, int) {
-	var pos []string
-	for {
-		if err := c.fs.Parse(args); err != nil {
-			if errors.Is(err, flag.ErrHelp) {
-				fmt.Fprint(c.e.stdout, walletCmdUsage)
-				return nil, exitOK
-			}
-			errorf(c.e, "%v", err)
-			hintf(c.e, "run \"polity wallet --help\" for usage")
-			return nil, exitUsage
-		}
-		args = c.fs.Args()
-		if len(args) == 0 {
-			break
-		}
-		pos = append(pos, args[0])
-		args = args[1:]
+	if code, ok := parseFlags(c.e, c.fs, walletCmdUsage, interspersed(c.fs, args)); !ok {
+		return nil, code
 	}
-	if len(pos) != npos {
+	pos := c.fs.Args()
+	if npos >= 0 && len(pos) != npos {
 		errorf(c.e, "%s takes %d argument(s), got %d", c.fs.Name(), npos, len(pos))
 		hintf(c.e, "run \"polity wallet --help\" for usage")
 		return nil, exitUsage
@@ -145,11 +143,12 @@ func (c *walletCmd) parse(args []string, npos int) ([]string, int) {
 	return pos, -1
 }
 
-// passphrase returns the wallet passphrase from the file flag, the
-// environment, or a prompt on a terminal.
-func (c *walletCmd) passphrase(file, envName, prompt string) ([]byte, error) {
+// passphrase returns a passphrase from file, else the environment variable
+// envName, else a prompt without echo when stdin is a terminal (asking twice
+// with confirm).
+func (c *walletCmd) passphrase(file, envName, prompt string, confirm bool) ([]byte, error) {
 	if file != "" {
-		b, err := walletReadFile(c.e, file)
+		b, err := readInput(c.e, file, walletMaxInput)
 		if err != nil {
 			return nil, err
 		}
@@ -160,17 +159,11 @@ func (c *walletCmd) passphrase(file, envName, prompt string) ([]byte, error) {
 	if p := c.e.getenv(envName); p != "" {
 		return []byte(p), nil
 	}
-	if f, ok := c.e.stdin.(*os.File); ok {
-		if fi, err := f.Stat(); err == nil && fi.Mode()&os.ModeCharDevice != 0 {
-			fmt.Fprintf(c.e.stderr, "%s (input is shown): ", prompt)
-			line, err := bufio.NewReader(f).ReadBytes('\n')
-			if err != nil && len(line) == 0 {
-				return nil, fmt.Errorf("reading passphrase: %w", err)
-			}
-			return bytes.TrimRight(line, "\r\n"), nil
-		}
+	p, err := termPassphrase(c.e.stdin, c.e.stderr, prompt, confirm)
+	if errors.Is(err, errNoTerminal) {
+		return nil, fmt.Errorf("no passphrase: set %s or pass a passphrase file", envName)
 	}
-	return nil, fmt.Errorf("no passphrase: set %s or pass a passphrase file", envName)
+	return p, err
 }
 
 // open opens and unlocks the wallet, printing errors; ok=false means return code.
@@ -179,7 +172,7 @@ func (c *walletCmd) open(ctx context.Context) (*wallet.Wallet, int) {
 	if err != nil {
 		return nil, c.fail(err)
 	}
-	pass, err := c.passphrase(c.passFile, "POLITY_PASSPHRASE", "Wallet passphrase")
+	pass, err := c.passphrase(c.passFile, "POLITY_PASSPHRASE", "Wallet passphrase", false)
 	if err != nil {
 		w.Close()
 		return nil, c.fail(err)
@@ -210,28 +203,6 @@ func (c *walletCmd) fail(err error) int {
 	return exitFailure
 }
 
-func walletReadFile(e *env, name string) ([]byte, error) {
-	var r io.Reader
-	if name == "-" {
-		r = e.stdin
-	} else {
-		f, err := os.Open(name)
-		if err != nil {
-			return nil, err
-		}
-		defer f.Close()
-		r = f
-	}
-	b, err := io.ReadAll(io.LimitReader(r, walletMaxInput+1))
-	if err != nil {
-		return nil, err
-	}
-	if len(b) > walletMaxInput {
-		return nil, fmt.Errorf("%w: %s is larger than %d bytes", errWalletTooBig, name, walletMaxInput)
-	}
-	return b, nil
-}
-
 func walletInit(c *walletCmd, args []string) int {
 	var kdf wallet.KDFParams
 	var threads uint
@@ -246,7 +217,7 @@ func walletInit(c *walletCmd, args []string) int {
 		return exitUsage
 	}
 	kdf.Threads = uint8(threads)
-	pass, err := c.passphrase(c.passFile, "POLITY_PASSPHRASE", "New wallet passphrase")
+	pass, err := c.passphrase(c.passFile, "POLITY_PASSPHRASE", "New wallet passphrase", true)
 	if err != nil {
 		return c.fail(err)
 	}
@@ -295,7 +266,7 @@ func walletAdd(c *walletCmd, args []string) int {
 	if code >= 0 {
 		return code
 	}
-	raw, err := walletReadFile(c.e, pos[0])
+	raw, err := readInput(c.e, pos[0], walletMaxInput)
 	if err != nil {
 		return c.fail(err)
 	}
@@ -353,6 +324,7 @@ func walletPrintInfos(c *walletCmd, infos []wallet.CredentialInfo, asJSON bool) 
 
 func walletList(c *walletCmd, args []string) int {
 	asJSON := c.fs.Bool("json", false, "print JSON")
+	keys := c.fs.Bool("keys", false, "list the keys instead of the credentials")
 	if _, code := c.parse(args, 0); code >= 0 {
 		return code
 	}
@@ -362,6 +334,22 @@ func walletList(c *walletCmd, args []string) int {
 		return code
 	}
 	defer w.Close()
+	if *keys {
+		ks, err := w.Keys(ctx)
+		if err != nil {
+			return c.fail(err)
+		}
+		if *asJSON {
+			if ks == nil {
+				ks = []wallet.KeyInfo{}
+			}
+			return walletJSON(c, ks)
+		}
+		for _, k := range ks {
+			fmt.Fprintf(c.e.stdout, "%s\t%s\t%s\t%s\n", k.ID, k.KeyType, orDash(k.DID), orDash(k.Label))
+		}
+		return exitOK
+	}
 	infos, err := w.Credentials(ctx, nil)
 	if err != nil {
 		return c.fail(err)
@@ -420,6 +408,7 @@ func walletQuery(c *walletCmd, args []string) int {
 	c.fs.StringVar(&f.Tag, "tag", "", "tag")
 	c.fs.StringVar(&format, "format", "", "format")
 	c.fs.StringVar(&validAt, "valid-at", "", "RFC 3339 time or now")
+	c.fs.BoolVar(&f.Trusted, "trusted", false, "only credentials of trusted issuers")
 	c.fs.StringVar(&peFile, "pe", "", "Presentation Exchange definition file")
 	c.fs.StringVar(&dcqlFile, "dcql", "", "DCQL query file")
 	if _, code := c.parse(args, 0); code >= 0 {
@@ -444,7 +433,7 @@ func walletQuery(c *walletCmd, args []string) int {
 	var dq *query.DCQL
 	if peFile != "" || dcqlFile != "" {
 		name := peFile + dcqlFile
-		b, err := walletReadFile(c.e, name)
+		b, err := readInput(c.e, name, walletMaxInput)
 		if err != nil {
 			return c.fail(err)
 		}
@@ -509,20 +498,133 @@ func walletJSON(c *walletCmd, v any) int {
 	return exitOK
 }
 
-func walletPresent(c *walletCmd, args []string) int {
-	if _, code := c.parse(args, 0); code >= 0 {
-		return code
+func orDash(s string) string {
+	if s == "" {
+		return "-"
 	}
-	errorf(c.e, "signing presentations is not available in this build")
-	hintf(c.e, "\"polity wallet query --pe FILE\" or \"--dcql FILE\" shows which credentials a request selects")
-	return exitFailure
+	return s
 }
 
-func (c *walletCmd) backupPassphrase(file string) ([]byte, error) {
-	if file != "" || c.e.getenv("POLITY_BACKUP_PASSPHRASE") != "" {
-		return c.passphrase(file, "POLITY_BACKUP_PASSPHRASE", "Backup passphrase")
+// walletPresentFormats maps --format values to vc presentation formats.
+var walletPresentFormats = map[string]string{
+	"di": vc.FormatDataIntegrity, "data-integrity": vc.FormatDataIntegrity,
+	"jwt": vc.FormatVPJWT, "vp+jwt": vc.FormatVPJWT,
+	"sd-jwt": vc.FormatSDJWT, vc.FormatSDJWT: vc.FormatSDJWT,
+}
+
+func walletPresent(c *walletCmd, args []string) int {
+	var req wallet.PresentRequest
+	var format, queryFile string
+	c.fs.StringVar(&req.KeyID, "key", "", "wallet key id")
+	c.fs.StringVar(&req.Nonce, "challenge", "", "verifier challenge")
+	c.fs.StringVar(&req.Audience, "domain", "", "verifier domain or client id")
+	c.fs.StringVar(&format, "format", "di", "di, jwt or sd-jwt")
+	c.fs.StringVar(&req.Holder, "holder", "", "holder DID")
+	c.fs.StringVar(&req.VerificationMethod, "vm", "", "holder verification method")
+	c.fs.StringVar(&req.Suite, "suite", "", "Data Integrity cryptosuite")
+	c.fs.StringVar(&queryFile, "query", "", "PE definition or DCQL query file")
+	subFile := c.fs.String("submission", "", "write the PE presentation_submission to FILE")
+	pos, code := c.parse(args, -1)
+	if code >= 0 {
+		return code
 	}
-	return c.passphrase(c.passFile, "POLITY_PASSPHRASE", "Backup passphrase")
+	f, ok := walletPresentFormats[format]
+	switch {
+	case !ok:
+		errorf(c.e, "unknown --format %q (want di, jwt or sd-jwt)", format)
+		return exitUsage
+	case req.KeyID == "":
+		errorf(c.e, "present needs --key ID")
+		hintf(c.e, "\"polity wallet list --keys\" shows the key ids")
+		return exitUsage
+	case req.Nonce == "":
+		errorf(c.e, "present needs --challenge, the verifier's nonce")
+		return exitUsage
+	case (queryFile == "") == (len(pos) == 0):
+		errorf(c.e, "present takes either --query FILE or credential ids")
+		return exitUsage
+	}
+	req.Format = f
+	var sub []byte
+	var def *query.Definition
+	var dq *query.DCQL
+	if queryFile != "" {
+		b, err := readInput(c.e, queryFile, walletMaxInput)
+		if err != nil {
+			return c.fail(err)
+		}
+		if def, dq, err = walletParseRequest(b); err != nil {
+			return c.fail(fmt.Errorf("%s: %w", queryFile, err))
+		}
+	}
+	if *subFile != "" && def == nil {
+		errorf(c.e, "--submission needs --query with a Presentation Exchange definition")
+		return exitUsage
+	}
+	ctx := context.Background()
+	w, code := c.open(ctx)
+	if w == nil {
+		return code
+	}
+	defer w.Close()
+	switch {
+	case def != nil:
+		res, err := w.MatchDefinition(ctx, def)
+		if err != nil {
+			return c.fail(err)
+		}
+		req.FromDefinition(res)
+		if sub, err = json.MarshalIndent(res.Submission, "", "  "); err != nil {
+			return c.fail(err)
+		}
+	case dq != nil:
+		res, err := w.MatchDCQL(ctx, dq)
+		if err != nil {
+			return c.fail(err)
+		}
+		req.FromDCQL(dq, res)
+	default:
+		req.Credentials = pos
+	}
+	vp, err := w.Present(ctx, nil, &req)
+	if err != nil {
+		return c.fail(err)
+	}
+	if *subFile != "" {
+		if err := os.WriteFile(*subFile, append(sub, '\n'), 0o644); err != nil {
+			return c.fail(err)
+		}
+	}
+	c.e.stdout.Write(bytes.TrimSpace(vp))
+	fmt.Fprintln(c.e.stdout)
+	return exitOK
+}
+
+// walletParseRequest reads a Presentation Exchange definition or a DCQL
+// query, told apart by their top-level members.
+func walletParseRequest(b []byte) (*query.Definition, *query.DCQL, error) {
+	var probe map[string]json.RawMessage
+	if err := json.Unmarshal(b, &probe); err != nil {
+		return nil, nil, fmt.Errorf("%w: %v", query.ErrMalformed, err)
+	}
+	_, pe := probe["input_descriptors"]
+	_, wrapped := probe["presentation_definition"]
+	if pe || wrapped {
+		def, err := query.ParseDefinition(b)
+		return def, nil, err
+	}
+	dq, err := query.ParseDCQL(b)
+	return nil, dq, err
+}
+
+// backupPassphrase returns the backup passphrase: the backup file flag or
+// environment variable, else the wallet passphrase. With confirm (a new
+// backup) a prompt asks twice.
+func (c *walletCmd) backupPassphrase(file string, confirm bool) ([]byte, error) {
+	if file != "" || c.e.getenv("POLITY_BACKUP_PASSPHRASE") != "" {
+		return c.passphrase(file, "POLITY_BACKUP_PASSPHRASE", "Backup passphrase", confirm)
+	}
+	return c.passphrase(c.passFile, "POLITY_PASSPHRASE", "Backup passphrase", confirm)
 }
 
 func walletExport(c *walletCmd, args []string) int {
@@ -541,7 +643,7 @@ func walletExport(c *walletCmd, args []string) int {
 		return code
 	}
 	defer w.Close()
-	bpass, err := c.backupPassphrase(*bfile)
+	bpass, err := c.backupPassphrase(*bfile, true)
 	if err != nil {
 		return c.fail(err)
 	}
@@ -569,36 +671,31 @@ func walletImport(c *walletCmd, args []string) int {
 	var tags multiFlag
 	c.fs.Var(&tags, "tag", "tag for a single credential (repeatable)")
 	bfile := c.fs.String("backup-passphrase-file", "", "backup passphrase file")
+	label := c.fs.String("label", "", "label for a private key")
 	pos, code := c.parse(args, 1)
 	if code >= 0 {
 		return code
 	}
-	data, err := walletReadFile(c.e, pos[0])
-	if err != nil && (!errors.Is(err, errWalletTooBig) || pos[0] == "-") {
+	// A backup may be large; the wallet caps a single credential itself.
+	data, err := readInput(c.e, pos[0], wallet.DefaultMaxBackupBytes)
+	if err != nil {
 		return c.fail(err)
 	}
+	defer clear(data)
 	ctx := context.Background()
 	w, code := c.open(ctx)
 	if w == nil {
 		return code
 	}
 	defer w.Close()
-	if data == nil || wallet.IsBackup(data) {
-		bpass, err := c.backupPassphrase(*bfile)
+	switch {
+	case wallet.IsBackup(data):
+		bpass, err := c.backupPassphrase(*bfile, false)
 		if err != nil {
 			return c.fail(err)
 		}
 		defer clear(bpass)
-		var r io.Reader = bytes.NewReader(data)
-		if data == nil { // larger than the single-file cap: stream from disk
-			fh, err := os.Open(pos[0])
-			if err != nil {
-				return c.fail(err)
-			}
-			defer fh.Close()
-			r = fh
-		}
-		st, err := w.Import(ctx, r, bpass)
+		st, err := w.Import(ctx, bytes.NewReader(data), bpass)
 		if err != nil {
 			return c.fail(err)
 		}
@@ -608,6 +705,24 @@ func walletImport(c *walletCmd, args []string) int {
 			}
 		}
 		return exitOK
+	case walletIsPrivateJWK(data):
+		k, err := did.ParsePrivateJWK(bytes.TrimSpace(data))
+		if err != nil {
+			return c.fail(fmt.Errorf("%w: %w", wallet.ErrMalformed, err))
+		}
+		holder := key.New(k.Public())
+		info, err := w.AddPrivateKey(ctx, k, holder, *label)
+		if err != nil {
+			return c.fail(err)
+		}
+		if _, err := w.DID(ctx, holder); errors.Is(err, wallet.ErrNotFound) {
+			err = w.PutDID(ctx, wallet.DIDRecord{DID: holder, KeyIDs: []string{info.ID}, Label: *label})
+		}
+		if err != nil {
+			return c.fail(err)
+		}
+		fmt.Fprintf(c.e.stdout, "%s\t%s\n", info.ID, holder)
+		return exitOK
 	}
 	info, err := w.AddCredential(ctx, data, tags...)
 	if err != nil {
@@ -615,6 +730,16 @@ func walletImport(c *walletCmd, args []string) int {
 	}
 	fmt.Fprintln(c.e.stdout, info.ID)
 	return exitOK
+}
+
+// walletIsPrivateJWK reports whether data looks like a private JWK: a JSON
+// object with "kty" and "d" members.
+func walletIsPrivateJWK(data []byte) bool {
+	var m struct {
+		Kty *string         `json:"kty"`
+		D   json.RawMessage `json:"d"`
+	}
+	return json.Unmarshal(data, &m) == nil && m.Kty != nil && len(m.D) > 0
 }
 
 func walletPasswd(c *walletCmd, args []string) int {
@@ -628,12 +753,12 @@ func walletPasswd(c *walletCmd, args []string) int {
 		return c.fail(err)
 	}
 	defer w.Close()
-	old, err := c.passphrase(c.passFile, "POLITY_PASSPHRASE", "Current passphrase")
+	old, err := c.passphrase(c.passFile, "POLITY_PASSPHRASE", "Current passphrase", false)
 	if err != nil {
 		return c.fail(err)
 	}
 	defer clear(old)
-	newPass, err := c.passphrase(*nfile, "POLITY_NEW_PASSPHRASE", "New passphrase")
+	newPass, err := c.passphrase(*nfile, "POLITY_NEW_PASSPHRASE", "New passphrase", true)
 	if err != nil {
 		return c.fail(err)
 	}
@@ -646,5 +771,46 @@ func walletPasswd(c *walletCmd, args []string) int {
 		return c.fail(err)
 	}
 	fmt.Fprintln(c.e.stdout, "passphrase changed")
+	return exitOK
+}
+
+func walletTrust(c *walletCmd, args []string) int {
+	var types multiFlag
+	c.fs.Var(&types, "type", "accepted credential type (repeatable; none = any)")
+	label := c.fs.String("label", "", "label")
+	remove := c.fs.Bool("remove", false, "remove the trusted issuer")
+	list := c.fs.Bool("list", false, "list the trusted issuers")
+	pos, code := c.parse(args, -1)
+	if code >= 0 {
+		return code
+	}
+	if *list == (len(pos) == 1) || len(pos) > 1 {
+		errorf(c.e, "trust takes one DID, or --list")
+		return exitUsage
+	}
+	ctx := context.Background()
+	w, code := c.open(ctx)
+	if w == nil {
+		return code
+	}
+	defer w.Close()
+	switch {
+	case *list:
+		cs, err := w.Contacts(ctx)
+		if err != nil {
+			return c.fail(err)
+		}
+		for _, ct := range cs {
+			fmt.Fprintf(c.e.stdout, "%s\t%s\t%s\n", ct.DID, orDash(strings.Join(ct.Types, ",")), orDash(ct.Label))
+		}
+	case *remove:
+		if err := w.DeleteContact(ctx, pos[0]); err != nil {
+			return c.fail(err)
+		}
+	default:
+		if err := w.PutContact(ctx, wallet.Contact{DID: pos[0], Types: types, Label: *label}); err != nil {
+			return c.fail(err)
+		}
+	}
 	return exitOK
 }

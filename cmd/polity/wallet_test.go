@@ -73,6 +73,20 @@ func TestWalletCommands(t *testing.T) {
 	if got := ok("query", "--tag", "nope"); got != "" {
 		t.Fatalf("query --tag nope: %q", got)
 	}
+	if got := ok("query", "--trusted"); got != "" {
+		t.Fatalf("query --trusted without trusted issuers: %q", got)
+	}
+	ok("trust", "https://vc.example/issuers/5678", "--type", "AlumniCredential", "--label", "school")
+	if got := ok("trust", "--list"); got != "https://vc.example/issuers/5678\tAlumniCredential\tschool\n" {
+		t.Fatalf("trust --list: %q", got)
+	}
+	if got := ok("query", "--trusted"); !strings.HasPrefix(got, id1) || strings.Count(got, "\n") != 1 {
+		t.Fatalf("query --trusted: %q", got)
+	}
+	ok("trust", "--remove", "https://vc.example/issuers/5678")
+	if code, _, _ := walletCLI(t, vars, "trust", "--remove", "https://vc.example/issuers/5678"); code != exitFailure {
+		t.Fatalf("removing an absent trusted issuer: exit %d", code)
+	}
 
 	pe := filepath.Join(dir, "pe.json")
 	os.WriteFile(pe, []byte(`{"id":"alumni","input_descriptors":[{"id":"a","constraints":{"fields":[
@@ -148,7 +162,10 @@ func TestWalletUsageErrors(t *testing.T) {
 		{"missing-wallet", []string{"list", "--wallet", filepath.Join(dir, "missing.db")}, exitFailure, "polity wallet init"},
 		{"export-no-out", []string{"export", "--wallet", "x"}, exitUsage, "--out"},
 		{"bad-valid-at", []string{"query", "--wallet", "x", "--valid-at", "tomorrow"}, exitUsage, "--valid-at"},
-		{"present", []string{"present", "--wallet", "x"}, exitFailure, "not available"},
+		{"present-no-key", []string{"present", "--wallet", "x", "--challenge", "c", "id"}, exitUsage, "--key"},
+		{"present-no-challenge", []string{"present", "--wallet", "x", "--key", "k", "id"}, exitUsage, "--challenge"},
+		{"present-bad-format", []string{"present", "--wallet", "x", "--format", "mdoc"}, exitUsage, "--format"},
+		{"present-nothing", []string{"present", "--wallet", "x", "--key", "k", "--challenge", "c"}, exitUsage, "--query FILE or credential ids"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			code, _, errs := walletCLI(t, vars, tc.args...)

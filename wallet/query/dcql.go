@@ -382,24 +382,29 @@ func (q *DCQL) byID(id string) *CredentialQuery {
 	return nil
 }
 
-func (cq *CredentialQuery) match(c *Credential) (DCQLMatch, bool) {
-	if !SameFormat(cq.Format, c.Format) {
-		return DCQLMatch{}, false
+// MetaMatch reports whether a credential of this format and these types
+// passes cq's format and meta constraints, before any claim is looked at.
+func (cq *CredentialQuery) MetaMatch(format string, types []string) bool {
+	if !SameFormat(cq.Format, format) {
+		return false
 	}
-	if len(cq.VCTValues) > 0 && !anyIn(cq.VCTValues, c.Types) {
-		return DCQLMatch{}, false
+	if len(cq.VCTValues) > 0 && !anyIn(cq.VCTValues, types) {
+		return false
 	}
 	if len(cq.TypeValues) > 0 {
-		ok := false
 		for _, alt := range cq.TypeValues {
-			if allIn(alt, c.Types) {
-				ok = true
-				break
+			if allIn(alt, types) {
+				return true
 			}
 		}
-		if !ok {
-			return DCQLMatch{}, false
-		}
+		return false
+	}
+	return true
+}
+
+func (cq *CredentialQuery) match(c *Credential) (DCQLMatch, bool) {
+	if !cq.MetaMatch(c.Format, c.Types) {
+		return DCQLMatch{}, false
 	}
 	m := DCQLMatch{CredentialID: c.ID, Format: c.Format}
 	if len(cq.Claims) == 0 {

@@ -244,3 +244,25 @@ func sortedKeys(m map[string]any) []string {
 	sort.Strings(keys)
 	return keys
 }
+
+// Pointer returns p as a claims path pointer (strings for member names,
+// integers for indices, nil for a wildcard), as far as p is definite: it
+// stops before the first recursive descent, so the result names the
+// closest container of everything p can select. The root path gives an
+// empty pointer.
+func (p *Path) Pointer() []any {
+	out := make([]any, 0, len(p.segs))
+	for _, s := range p.segs {
+		switch {
+		case s.descend:
+			return out
+		case s.wildcard:
+			out = append(out, nil)
+		case s.isName:
+			out = append(out, s.name)
+		default:
+			out = append(out, s.index)
+		}
+	}
+	return out
+}

@@ -454,7 +454,19 @@ func (d *Definition) evalRequirement(r *SubmissionRequirement, cands map[string]
 	return ids, true
 }
 
-func (d *Definition) matchDescriptor(desc *InputDescriptor, c *Credential) (Candidate, bool) {
+// MetaMatch reports whether a credential of this format (and selective
+// disclosure ability) could satisfy some input descriptor of d, before any
+// field is looked at.
+func (d *Definition) MetaMatch(format string, selective bool) bool {
+	for i := range d.InputDescriptors {
+		if d.metaMatch(&d.InputDescriptors[i], format, selective) {
+			return true
+		}
+	}
+	return false
+}
+
+func (d *Definition) metaMatch(desc *InputDescriptor, format string, selective bool) bool {
 	formats := desc.Formats
 	if len(formats) == 0 {
 		formats = d.Formats
@@ -462,16 +474,20 @@ func (d *Definition) matchDescriptor(desc *InputDescriptor, c *Credential) (Cand
 	if len(formats) > 0 {
 		ok := false
 		for _, f := range formats {
-			if SameFormat(f, c.Format) {
+			if SameFormat(f, format) {
 				ok = true
 				break
 			}
 		}
 		if !ok {
-			return Candidate{}, false
+			return false
 		}
 	}
-	if desc.LimitDisclosure == "required" && !c.Selective {
+	return desc.LimitDisclosure != "required" || selective
+}
+
+func (d *Definition) matchDescriptor(desc *InputDescriptor, c *Credential) (Candidate, bool) {
+	if !d.metaMatch(desc, c.Format, c.Selective) {
 		return Candidate{}, false
 	}
 	cand := Candidate{CredentialID: c.ID, Format: c.Format}

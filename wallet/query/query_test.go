@@ -176,3 +176,25 @@ func creds(t testing.TB) []Credential {
 			Claims: decode(t, `{"vct":"https://example.eu/pid","given_name":"Alice","family_name":"Doe","age_over_18":true,"nationalities":["DE","FR"],"address":{"country":"DE"}}`)},
 	}
 }
+
+func TestPathPointer(t *testing.T) {
+	for _, tc := range []struct {
+		path, want string
+	}{
+		{"$.credentialSubject.role", `["credentialSubject","role"]`},
+		{"$['vc']['credentialSubject'][0]", `["vc","credentialSubject",0]`},
+		{"$.degrees[*].type", `["degrees",null,"type"]`},
+		{"$.credentialSubject..name", `["credentialSubject"]`},
+		{"$", `[]`},
+	} {
+		t.Run(tc.path, func(t *testing.T) {
+			p, err := ParsePath(tc.path)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if got := PathString(p.Pointer()); got != tc.want {
+				t.Fatalf("got %s, want %s", got, tc.want)
+			}
+		})
+	}
+}

@@ -87,7 +87,6 @@ func BenchmarkEnronAUC(b *testing.B) {
 				out.WriteString("\n")
 			}
 		}
-		b.Log(out.String())
 		fmt.Print(out.String())
 	}
 }

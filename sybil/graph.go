@@ -64,6 +64,16 @@ func (g *Graph) ID(i int) string {
 	return g.names[i]
 }
 
+// AppendID appends the id of node i to dst and returns the extended
+// buffer, like [Graph.ID] without allocating. It panics if i is out of
+// range.
+func (g *Graph) AppendID(dst []byte, i int) []byte {
+	if g.nums != nil {
+		return strconv.AppendUint(dst, g.nums[i], 10)
+	}
+	return append(dst, g.names[i]...)
+}
+
 // Node returns the node with the given id.
 func (g *Graph) Node(id string) (int, bool) {
 	if g.nums != nil {

@@ -345,3 +345,16 @@ func TestBuilderErrors(t *testing.T) {
 		})
 	}
 }
+
+// TestAppendID checks that AppendID appends what ID returns, for numeric
+// and string ids.
+func TestAppendID(t *testing.T) {
+	for _, in := range []string{"7 12\n12 3\n", "did:ex:a did:ex:b\n"} {
+		g := mustGraph(t, in)
+		for i := range g.Len() {
+			if got := string(g.AppendID([]byte("x"), i)); got != "x"+g.ID(i) {
+				t.Errorf("AppendID(%d) = %q, want %q", i, got, "x"+g.ID(i))
+			}
+		}
+	}
+}

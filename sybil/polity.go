@@ -13,8 +13,8 @@ import (
 // edge keeps when it closes no triangle.
 const polityEpsilon = 0.3
 
-// polityRank runs Polity's method. It combines three ideas, each general
-// rather than tied to one graph:
+// polityRank runs Polity's method. It combines four ideas, each a property
+// of trust graphs in general rather than of one graph:
 //
 //  1. Embeddedness. An edge between two people who share friends closes
 //     triangles; an attack edge that a Sybil obtains from an honest
@@ -31,36 +31,65 @@ const polityEpsilon = 0.3
 //     renormalized back to full strength (the flaw of plain reweighting,
 //     which lets a triangle-free Sybil region look as trusted as any
 //     other once scores are divided by its small weighted degree).
-//  3. Residual priors. Seeds carry the prior SeedPrior - 1/2; non-graph
+//  3. No damping where embeddedness cannot be observed. A node with a
+//     single neighbor cannot close a triangle, so the missing triangles
+//     say nothing about it; and it is a dead end, so no trust crosses a
+//     cut through it: it takes its neighbor's residual in full (its mean
+//     divides by its reweighted degree). Damping it would only rank every
+//     newcomer with one voucher below Sybils next to an attack edge. The
+//     rule adds no parameter, and it gives an attacker no leverage: the
+//     trust a leaf returns to its neighbor is still damped there, so a
+//     Sybil hub with L leaves behind one unembedded attack edge from an
+//     honest node of residual q holds e*q/(1 + (1-e)*L) at the fixed
+//     point, with e = polityEpsilon, and the residuals of the whole star
+//     sum to less than q*e/(1-e) whatever L; a leaf behind its own attack
+//     edge is the one Sybil per attack edge that no graph method can
+//     exclude.
+//  4. Residual priors. Seeds carry the prior SeedPrior - 1/2; non-graph
 //     evidence p in [0,1] ([RankOptions.Priors]) adds (p - 1/2) times half
 //     the seed residual, so a perfect prior counts as half a seed and a
 //     prior below 1/2 pushes trust down. Without priors the graph alone
 //     decides.
 //
-// The iteration runs 2*ceil(log2 n) steps by default, with the local rule
-// clipped to [-1/2, 1/2] as in SybilSCAR; the score is the posterior
-// probability q + 1/2.
+// The iteration runs ceil(log2 n) steps by default, the budget of
+// SybilRank's early termination, with the local rule clipped to
+// [-1/2, 1/2] as in SybilSCAR; the score is the posterior probability
+// q + 1/2.
 func (st *rankState) polityRank(ctx context.Context) error {
 	g := st.g
 	n := g.Len()
-	if st.o.Iterations == 0 {
-		st.total = 2 * logIterations(n)
+	tc := countTriangles(g, st.parts)
+	fix := newPolityFixups(g, tc)
+	var tri []uint32 // triangles per entry, when there are no fixups
+	var w []float32  // reweighted entries, likewise
+	if fix == nil {
+		tri = tc.spread(g, st.parts)
+		w = make([]float32, len(g.adj))
 	}
-	tri := triangles(g, st.parts)
-	w := make([]float32, len(g.adj))
+	tc = nil
 	norm := make([]float64, n)
 	forEach(st.parts, func(lo, hi int) {
 		for u := lo; u < hi; u++ {
+			a, b := g.off[u], g.off[u+1]
 			var s float64
-			for k := g.off[u]; k < g.off[u+1]; k++ {
-				x := g.weight(k) * (polityEpsilon + float64(tri[k]))
-				w[k] = float32(x)
-				s += float64(w[k])
+			if fix != nil {
+				var sum uint64
+				for _, t := range fix.t[fix.off[u]:fix.off[u+1]] {
+					sum += uint64(t)
+				}
+				s = polityEpsilon*float64(b-a) + float64(sum)
+			} else {
+				for k := a; k < b; k++ {
+					w[k] = float32(g.weight(k) * (polityEpsilon + float64(tri[k])))
+					s += float64(w[k])
+				}
 			}
 			norm[u] = max(s, g.deg[u])
+			if b-a == 1 {
+				norm[u] = s // a leaf is not damped
+			}
 		}
 	})
-	wg := &Graph{off: g.off, adj: g.adj, w: w, deg: norm, m: g.m}
 
 	seedRes := st.o.SeedPrior - 0.5
 	prior := make([]float64, n)
@@ -80,14 +109,13 @@ func (st *rankState) polityRank(ctx context.Context) error {
 	for i, v := range q {
 		q32[i] = float32(v)
 	}
-	fix := newPolityFixups(g, w, st.parts)
 	for range st.total {
 		forEach(st.parts, func(lo, hi int) {
 			for u := lo; u < hi; u++ {
 				a, b := g.off[u], g.off[u+1]
 				var s float64
 				if fix != nil {
-					s = fix.base*gather32(g.adj[a:b], q32) + fix.row(u, q32)
+					s = polityEpsilon*gather32(g.adj[a:b], q32) + fix.row(u, q32)
 				} else {
 					s = gatherW32(g.adj[a:b], w[a:b], q32)
 				}
@@ -105,62 +133,70 @@ func (st *rankState) polityRank(ctx context.Context) error {
 		}
 	}
 	st.prev, st.cur = widen(next32), q
-	st.polity = &polityState{wg: wg, prior: prior}
+	st.polity = &polityState{tri: tri, fix: fix, norm: norm, prior: prior}
 	scores := make([]float64, n)
 	for i := range q {
 		scores[i] = q[i] + 0.5
 	}
 	st.scores = scores
-	st.norm = "posterior probability of being honest; edges weighted by 0.3 + closed triangles, trust divided by max(weighted degree, degree)"
+	st.norm = "posterior probability of being honest; edges weighted by 0.3 + closed triangles, trust divided by max(weighted degree, degree) except at nodes with one neighbor"
 	return nil
 }
 
 // polityFixups speeds up Polity's method on an unweighted graph where
-// few edges close a triangle: most entries then weigh float32(polityEpsilon),
-// so a row's sum is base times its unweighted sum plus (w - base) times
-// the value for each of the few other entries, listed here. This saves
-// streaming the weights in every step; the result differs from the plain
-// weighted sum only by rounding and, like it, depends only on the graph.
+// few edges close a triangle: an entry with t triangles weighs
+// polityEpsilon + t, so a row's sum is polityEpsilon times its unweighted
+// sum plus t times the value for each of the few entries with t > 0,
+// listed here. This saves streaming a weight per entry in every step; the
+// result depends only on the graph.
 type polityFixups struct {
-	base float64
-	off  []int64 // per row, into idx and d
-	idx  []uint32
-	d    []float64
+	off []int64 // per row, into idx and t
+	idx []uint32
+	t   []uint32
 }
 
-// newPolityFixups returns the fixups for g and the reweighted entries w,
-// or nil when g is weighted or more than 1/8 of its entries close a
-// triangle.
-func newPolityFixups(g *Graph, w []float32, parts []int) *polityFixups {
+// newPolityFixups returns the fixups of the unweighted graph g from its
+// oriented triangle counts, or nil when g is weighted or more than 1/8 of
+// its entries close a triangle. Each row lists its entries in the order of
+// the oriented edges' lower ends, so the sums depend only on the graph.
+func newPolityFixups(g *Graph, tc *triCounts) *polityFixups {
 	if g.w != nil {
 		return nil
 	}
-	base := float32(polityEpsilon)
-	counts := make([]int, len(parts)-1)
-	parallelChunks(len(parts)-1, func(c int) {
-		for _, x := range w[g.off[parts[c]]:g.off[parts[c+1]]] {
-			if x != base {
-				counts[c]++
-			}
+	var nz int64
+	for _, t := range tc.tOut {
+		if t != 0 {
+			nz++
 		}
-	})
-	total := 0
-	for _, c := range counts {
-		total += c
 	}
-	if total > len(w)/8 {
+	if 2*nz > int64(len(g.adj)/8) {
 		return nil
 	}
 	n := g.Len()
-	f := &polityFixups{base: float64(base), off: make([]int64, n+1), idx: make([]uint32, 0, total), d: make([]float64, 0, total)}
-	for u := 0; u < n; u++ {
-		for k := g.off[u]; k < g.off[u+1]; k++ {
-			if w[k] != base {
-				f.idx = append(f.idx, g.adj[k])
-				f.d = append(f.d, float64(w[k])-float64(base))
+	off := make([]int64, n+1)
+	for u := range n {
+		for o := tc.outOff[u]; o < tc.outOff[u+1]; o++ {
+			if tc.tOut[o] != 0 {
+				off[u+1]++
+				off[tc.outAdj[o]+1]++
 			}
 		}
-		f.off[u+1] = int64(len(f.idx))
+	}
+	for u := range n {
+		off[u+1] += off[u]
+	}
+	f := &polityFixups{off: off, idx: make([]uint32, off[n]), t: make([]uint32, off[n])}
+	pos := slices.Clone(off[:n])
+	for u := range n {
+		for o := tc.outOff[u]; o < tc.outOff[u+1]; o++ {
+			if t := tc.tOut[o]; t != 0 {
+				v := tc.outAdj[o]
+				f.idx[pos[u]], f.t[pos[u]] = v, t
+				pos[u]++
+				f.idx[pos[v]], f.t[pos[v]] = uint32(u), t
+				pos[v]++
+			}
+		}
 	}
 	return f
 }
@@ -169,15 +205,33 @@ func newPolityFixups(g *Graph, w []float32, parts []int) *polityFixups {
 func (f *polityFixups) row(u int, q []float32) float64 {
 	var s float64
 	for j := f.off[u]; j < f.off[u+1]; j++ {
-		s += f.d[j] * float64(q[f.idx[j]])
+		s += float64(f.t[j]) * float64(q[f.idx[j]])
 	}
 	return s
 }
 
 // polityState keeps what an explanation of a Polity ranking needs.
 type polityState struct {
-	wg    *Graph    // the reweighted graph, deg = the damping normalizer
-	prior []float64 // residual priors
+	tri   []uint32      // triangles through each adjacency entry, or nil
+	fix   *polityFixups // the entries with triangles, when tri is nil
+	norm  []float64     // the damping normalizer of each node
+	prior []float64     // residual priors
+}
+
+// weight returns the reweighted weight of adjacency entry k of g, in row
+// v.
+func (p *polityState) weight(g *Graph, v int, k int64) float64 {
+	var t uint32
+	if p.tri != nil {
+		t = p.tri[k]
+	} else {
+		for j := p.fix.off[v]; j < p.fix.off[v+1]; j++ {
+			if p.fix.idx[j] == g.adj[k] {
+				t = p.fix.t[j]
+			}
+		}
+	}
+	return g.weight(k) * (polityEpsilon + float64(t))
 }
 
 // triangles returns, for each adjacency entry of g, the number of
@@ -190,10 +244,23 @@ type polityState struct {
 // and scanning the out-neighbors of each of them. Counts are integers
 // added atomically, so the result does not depend on scheduling.
 func triangles(g *Graph, parts []int) []uint32 {
+	return countTriangles(g, parts).spread(g, parts)
+}
+
+// triCounts holds the triangle counts of the degree-oriented graph: each
+// edge once, as an entry of the out-list of its end of lower rank.
+type triCounts struct {
+	outOff []int64  // per node, into outAdj and tOut
+	outAdj []uint32 // out-neighbors, by node, in index order
+	tOut   []uint32 // triangles through each out-entry
+}
+
+// countTriangles orients g and counts the triangles through each oriented
+// edge; see [triangles].
+func countTriangles(g *Graph, parts []int) *triCounts {
 	n := g.Len()
-	t := make([]uint32, len(g.adj))
 	if n == 0 {
-		return t
+		return &triCounts{outOff: make([]int64, 1)}
 	}
 	deg := make([]uint32, n)
 	forEach(parts, func(lo, hi int) {
@@ -292,6 +359,14 @@ func triangles(g *Graph, parts []int) []uint32 {
 		})
 	}
 	wg.Wait()
+	return &triCounts{outOff: outOff, outAdj: outAdj, tOut: tOut}
+}
+
+// spread returns the count of each adjacency entry of g.
+func (tc *triCounts) spread(g *Graph, parts []int) []uint32 {
+	n := g.Len()
+	t := make([]uint32, len(g.adj))
+	outOff, outAdj, tOut := tc.outOff, tc.outAdj, tc.tOut
 	// Spread the counts to both entries of each edge: an entry toward a
 	// higher rank is the next out-entry of its row; an entry toward a
 	// lower rank v is found by binary search in v's short out-list, unless

@@ -36,10 +36,8 @@ type RankOptions struct {
 	// Iterations is the number of propagation steps. 0 means the method's
 	// default: ceil(log2(n)) for SybilRank, SybilSCAR and Polity (for
 	// SybilRank the early termination that keeps trust from mixing into a
-	// Sybil region),
-	//  for personalized PageRank
-	// iteration until the L1 change is below 1e-10, at most
-	// DefaultPPRIterations steps.
+	// Sybil region); for personalized PageRank iteration until the L1
+	// change is below 1e-10, at most DefaultPPRIterations steps.
 	Iterations int
 
 	// Alpha is the restart probability of personalized PageRank, in (0,1);

@@ -130,6 +130,6 @@ func (st *rankState) edgeContribution(v, u int, k int64) float64 {
 		return 2 * (h - 0.5) * g.weight(k) * st.prev[u]
 	default:
 		p := st.polity
-		return float64(p.wg.w[k]) * st.prev[u] / max(p.wg.deg[v], 1e-300)
+		return p.weight(g, v, k) * st.prev[u] / max(p.norm[v], 1e-300)
 	}
 }

@@ -20,6 +20,12 @@ import (
 // [PresentOptions.Format] and [Result.Format].
 const FormatVPJWT = "vp+jwt"
 
+// FormatJWTVP is the format of a VCDM 1.1 JWT presentation (VC Data Model 1.1 section
+// 6.3.1: a JWS of typ JWT whose "vp" claim holds the presentation, with iss = holder,
+// aud = the verifier, nonce = its challenge), for [PresentOptions.Format] and
+// [Result.Format].
+const FormatJWTVP = "jwt-vp-1.1"
+
 // MaxPresentedCredentials caps the credentials of one presentation, made or verified.
 const MaxPresentedCredentials = jose.MaxEnveloped
 
@@ -27,8 +33,10 @@ const MaxPresentedCredentials = jose.MaxEnveloped
 type PresentOptions struct {
 	// Format is the presentation format: "" or FormatDataIntegrity for a VCDM 2.0
 	// VerifiablePresentation with a Data Integrity proof (proofPurpose
-	// authentication); FormatVPJWT for application/vp+jwt; FormatSDJWT for exactly one
-	// SD-JWT credential presented with a Key Binding JWT.
+	// authentication); FormatVPJWT for application/vp+jwt; FormatJWTVP for a VCDM 1.1
+	// JWT presentation, which carries JWT-VCs as strings and VCDM 1.1 Data Integrity
+	// credentials as objects; FormatSDJWT for exactly one SD-JWT credential presented
+	// with a Key Binding JWT.
 	Format string
 
 	// Suite is the Data Integrity cryptosuite; empty means eddsa-rdfc-2022 for
@@ -43,20 +51,20 @@ type PresentOptions struct {
 	// the key's did:key or did:jwk DID; other holders must set it.
 	VerificationMethod string
 
-	// Challenge is the verifier's nonce: the DI proof's challenge, the vp+jwt "nonce"
+	// Challenge is the verifier's nonce: the DI proof's challenge, the JWT "nonce"
 	// or the KB-JWT "nonce". Required.
 	Challenge string
 
-	// Domain is the verifier's identifier: the DI proof's domain, the vp+jwt "aud" or
+	// Domain is the verifier's identifier: the DI proof's domain, the JWT "aud" or
 	// the KB-JWT "aud". Optional, but verifiers usually expect it.
 	Domain string
 
-	// Created is the signing time (DI created, vp+jwt and KB-JWT iat); zero means
+	// Created is the signing time (DI created, JWT and KB-JWT iat); zero means
 	// now. It is truncated to whole seconds.
 	Created time.Time
 
 	// Expires, if not zero, is when the presentation stops being valid (DI expires,
-	// vp+jwt exp). It must be after Created. A KB-JWT has no expiry: verifiers bound
+	// JWT exp). It must be after Created. A KB-JWT has no expiry: verifiers bound
 	// its age.
 	Expires time.Time
 
@@ -76,7 +84,8 @@ type PresentOptions struct {
 //
 // Data Integrity presentations embed Data Integrity credentials and envelope JOSE and
 // SD-JWT ones (EnvelopedVerifiableCredential with a data: URL); vp+jwt presentations
-// envelope every credential; an SD-JWT presentation is the one SD-JWT with the chosen
+// envelope every credential; a VCDM 1.1 JWT presentation carries JWT-VCs as strings and
+// VCDM 1.1 Data Integrity credentials as objects; an SD-JWT presentation is the one SD-JWT with the chosen
 // disclosures and a Key Binding JWT, whose key must be the credential's cnf key.
 //
 // The output is compact JSON for Data Integrity and a compact token otherwise. Errors
@@ -124,6 +133,8 @@ func Present(ctx context.Context, creds [][]byte, key *did.PrivateKey, opts Pres
 		return presentDI(ctx, items, key, holder, vm, created, opts)
 	case FormatVPJWT:
 		return presentJWT(items, key, holder, vm, created, opts)
+	case FormatJWTVP:
+		return presentJWTVP(items, key, holder, vm, created, opts)
 	case FormatSDJWT:
 		if len(items) != 1 || items[0].kind != kindSDJWT {
 			return nil, fmt.Errorf("%w: an SD-JWT presentation holds exactly one SD-JWT credential", ErrMalformed)
@@ -324,6 +335,40 @@ func presentJWT(items []presented, key *did.PrivateKey, holder, vm string, creat
 		return nil, fmt.Errorf("%w: %w", ErrMalformed, err)
 	}
 	tok, err := jose.SignPresentation(raw, key, vm, opts.Domain, opts.Challenge)
+	if err != nil {
+		return nil, err
+	}
+	return []byte(tok), nil
+}
+
+func presentJWTVP(items []presented, key *did.PrivateKey, holder, vm string, created time.Time, opts PresentOptions) ([]byte, error) {
+	doc := vpDocument{Context: []string{ContextV1}, Type: []string{TypePresentation}, Holder: holder}
+	for i, p := range items {
+		switch {
+		case p.kind == kindJWT && p.mediaType == "application/jwt":
+			q, err := json.Marshal(p.data)
+			if err != nil {
+				return nil, fmt.Errorf("%w: %w", ErrMalformed, err)
+			}
+			doc.Credential = append(doc.Credential, q)
+		case p.kind == kindDI:
+			c, err := ParseCredential(p.raw)
+			if err != nil {
+				return nil, fmt.Errorf("credential %d: %w", i, err)
+			}
+			if urls := c.ContextURLs(); len(urls) == 0 || urls[0] != ContextV1 {
+				return nil, fmt.Errorf("%w: credential %d: a %s presentation carries VCDM 1.1 credentials: present VCDM 2.0 credentials in a %s or %s presentation", ErrMalformed, i, FormatJWTVP, FormatDataIntegrity, FormatVPJWT)
+			}
+			doc.Credential = append(doc.Credential, p.raw)
+		default:
+			return nil, fmt.Errorf("%w: credential %d: a %s presentation carries JWT-VCs and VCDM 1.1 Data Integrity credentials only", ErrMalformed, i, FormatJWTVP)
+		}
+	}
+	raw, err := json.Marshal(doc)
+	if err != nil {
+		return nil, fmt.Errorf("%w: %w", ErrMalformed, err)
+	}
+	tok, err := jose.SignJWTVPAt(raw, key, vm, opts.Domain, opts.Challenge, created, opts.Expires)
 	if err != nil {
 		return nil, err
 	}

@@ -77,11 +77,14 @@ type PresentationResult struct {
 
 // VerifyPresentation verifies a presentation, detecting its format: a JSON
 // VerifiablePresentation with a Data Integrity proof of purpose authentication, an
-// application/vp+jwt token, or an SD-JWT with a Key Binding JWT. In order it checks
+// application/vp+jwt token, a VCDM 1.1 JWT presentation (a compact JWS of typ JWT
+// whose payload has a "vp" claim, [FormatJWTVP]), or an SD-JWT with a Key Binding
+// JWT. In order it checks
 //
 //   - the structure and contexts, then the holder's proof: a key of the holder's DID
 //     listed under authentication (for SD-JWT, the KB-JWT signed by the cnf key and
-//     covering the disclosures), bound to opts.Challenge and opts.Domain;
+//     covering the disclosures), bound to opts.Challenge and opts.Domain (the
+//     nonce and aud claims of a JWT);
 //   - the presentation's validity period and, when VerifierConfig.PresentationMaxAge
 //     is set, its age (a KB-JWT's age is always bounded);
 //   - that the presentation was not accepted before (the replay check, after the
@@ -113,11 +116,14 @@ func (v *Verifier) VerifyPresentation(ctx context.Context, raw []byte, opts Pres
 	case isCompact(t) && bytes.IndexByte(t, '~') >= 0:
 		r.Format = FormatSDJWT
 		v.verifySDJWTPresentation(ctx, out, string(t), opts)
+	case isCompact(t) && isJWTVP(t):
+		r.Format = FormatJWTVP
+		v.verifyJWTPresentation(ctx, out, string(t), opts, true)
 	case isCompact(t):
 		r.Format = FormatVPJWT
-		v.verifyJWTPresentation(ctx, out, string(t), opts)
+		v.verifyJWTPresentation(ctx, out, string(t), opts, false)
 	default:
-		v.fail(r, fmt.Errorf("%w: input is neither a JSON presentation, a vp+jwt nor an SD-JWT with key binding", ErrMalformed))
+		v.fail(r, fmt.Errorf("%w: input is neither a JSON presentation, a vp+jwt, a VCDM 1.1 JWT presentation nor an SD-JWT with key binding", ErrMalformed))
 	}
 	return out.finish()
 }
@@ -136,7 +142,8 @@ func (v *Verifier) VerifyAny(ctx context.Context, raw []byte, opts PresentationO
 
 // IsPresentation reports whether raw looks like a presentation rather than a
 // credential: a JSON object whose type includes VerifiablePresentation, a compact JWS
-// of typ vp+jwt, or an SD-JWT that ends with a Key Binding JWT. Nothing is verified.
+// of typ vp+jwt, a compact JWS of typ JWT (or none) whose payload has a "vp" claim,
+// or an SD-JWT that ends with a Key Binding JWT. Nothing is verified.
 func IsPresentation(raw []byte) bool {
 	t := bytes.TrimSpace(raw)
 	switch {
@@ -162,7 +169,29 @@ func IsPresentation(raw []byte) bool {
 		return false
 	}
 	typ := strings.TrimPrefix(strings.ToLower(h.Typ), "application/")
-	return typ == jose.TypVP
+	return typ == jose.TypVP || isJWTVP(t)
+}
+
+// isJWTVP reports whether the compact JWS t looks like a VCDM 1.1 JWT presentation:
+// typ JWT or none, and a payload object with a "vp" object. Nothing is verified.
+func isJWTVP(t []byte) bool {
+	h, err := jose.Peek(string(t))
+	if err != nil || (h.Typ != "" && !strings.EqualFold(h.Typ, "JWT")) {
+		return false
+	}
+	_, rest, _ := bytes.Cut(t, []byte("."))
+	seg, _, ok := bytes.Cut(rest, []byte("."))
+	if !ok {
+		return false
+	}
+	payload, err := ijose.DecodeSegment(string(seg))
+	if err != nil || !bytes.Contains(payload, []byte(`"vp"`)) {
+		return false
+	}
+	var p struct {
+		VP json.RawMessage `json:"vp"`
+	}
+	return json.Unmarshal(payload, &p) == nil && len(p.VP) > 0 && p.VP[0] == '{'
 }
 
 // finish sets Verified and joins the errors.
@@ -515,7 +544,9 @@ func sdPayload(token string) map[string]any {
 	return m
 }
 
-func (v *Verifier) verifyJWTPresentation(ctx context.Context, out *PresentationResult, token string, opts PresentationOptions) {
+// verifyJWTPresentation verifies an application/vp+jwt presentation or, when legacy
+// is set, a VCDM 1.1 JWT presentation (the "vp" claim).
+func (v *Verifier) verifyJWTPresentation(ctx context.Context, out *PresentationResult, token string, opts PresentationOptions, legacy bool) {
 	r := out.Presentation
 	var signer *did.PublicKey
 	var keyErr error
@@ -549,7 +580,11 @@ func (v *Verifier) verifyJWTPresentation(ctx context.Context, out *PresentationR
 		// Each enveloped credential is verified below, with its own report.
 		SkipCredentials: true,
 	}
-	_, err := jose.VerifyPresentation(ctx, token, jopts)
+	call := jose.VerifyPresentation
+	if legacy {
+		call = jose.VerifyJWTVP
+	}
+	verified, err := call(ctx, token, jopts)
 	if err != nil {
 		if keyErr != nil {
 			err = keyErr
@@ -564,14 +599,11 @@ func (v *Verifier) verifyJWTPresentation(ctx context.Context, out *PresentationR
 		v.skipRest(r, CheckNameProof, errBlocked)
 		return
 	}
-	// The signature verified: read the payload.
+	// The signature verified: read the presentation (for vp+jwt the payload, for a
+	// JWT presentation the "vp" claim with holder and id filled from iss and jti).
 	parts := strings.SplitN(token, ".", 3)
-	payload, err := base64.RawURLEncoding.DecodeString(parts[1])
-	if err != nil {
-		v.fail(r, fmt.Errorf("%w: payload is not base64url", ErrMalformed))
-		return
-	}
-	p, err := v.parser.ParsePresentation(payload)
+	payload := []byte(verified.Payload)
+	p, err := v.parser.ParsePresentation(verified.Document)
 	if err == nil && len(p.Credentials) > MaxPresentedCredentials {
 		err = fmt.Errorf("%w: %d credentials, limit %d", ErrMalformed, len(p.Credentials), MaxPresentedCredentials)
 	}

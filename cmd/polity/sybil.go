@@ -9,7 +9,10 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"os/signal"
+	"runtime"
 	"strconv"
+	"sync/atomic"
 
 	"github.com/polity-id/polity/sybil"
 )
@@ -29,6 +32,9 @@ Options:
                      (sybilscar means sybilscar-c), or ppr
   --iterations N     propagation steps (default: the method's)
   --id ID            the node to explain (explain only)
+  --progress         report each iteration on stderr
+
+An interrupt (Ctrl-C) stops the ranking between iterations.
 
 Example:
   polity sybil rank --graph edges.txt --seeds seeds.txt --method sybilrank
@@ -57,6 +63,7 @@ func runSybil(e *env, args []string) int {
 	method := fs.String("method", sybil.MethodPolity, "")
 	iterations := fs.Int("iterations", 0, "")
 	id := fs.String("id", "", "")
+	progress := fs.Bool("progress", false, "")
 	if err := fs.Parse(args[1:]); err != nil {
 		if errors.Is(err, flag.ErrHelp) {
 			fmt.Fprint(e.stdout, sybilUsage)
@@ -111,7 +118,13 @@ func runSybil(e *env, args []string) int {
 		return exitFailure
 	}
 	opts := &sybil.RankOptions{Method: m, Iterations: *iterations}
-	ctx := context.Background()
+	if *progress {
+		opts.Progress = func(done, total int) {
+			fmt.Fprintf(e.stderr, "polity: progress: iteration %d of %d\n", done, total)
+		}
+	}
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt)
+	defer stop()
 	if sub == "explain" {
 		node, ok := g.Node(*id)
 		if !ok {
@@ -136,20 +149,69 @@ func runSybil(e *env, args []string) int {
 		errorf(e, "%v", err)
 		return exitFailure
 	}
-	w := bufio.NewWriterSize(e.stdout, 1<<16)
-	var buf []byte
-	for i, s := range r.Scores {
-		buf = append(buf[:0], g.ID(i)...)
-		buf = append(buf, ' ')
-		buf = strconv.AppendFloat(buf, s, 'g', -1, 64)
-		buf = append(buf, '\n')
-		w.Write(buf)
-	}
-	if err := w.Flush(); err != nil {
+	if err := writeScores(e.stdout, g, r.Scores); err != nil {
 		errorf(e, "%v", err)
 		return exitFailure
 	}
 	return exitOK
+}
+
+// writeScores writes "id score" lines for every node, in node order. Blocks
+// of nodes are formatted on all CPUs into their own buffers and written in
+// order, so the output does not depend on scheduling.
+func writeScores(out io.Writer, g *sybil.Graph, scores []float64) error {
+	const block = 1 << 15
+	blocks := (len(scores) + block - 1) / block
+	workers := max(1, min(runtime.GOMAXPROCS(0), blocks))
+	bufs := make([]chan []byte, blocks)
+	for i := range bufs {
+		bufs[i] = make(chan []byte, 1)
+	}
+	free := make(chan []byte, 2*workers)
+	var next atomic.Int64
+	done := make(chan struct{})
+	defer close(done)
+	for range workers {
+		go func() {
+			for {
+				b := int(next.Add(1) - 1)
+				if b >= blocks {
+					return
+				}
+				var buf []byte
+				select {
+				case buf = <-free:
+				default:
+				case <-done:
+					return
+				}
+				buf = buf[:0]
+				for i := b * block; i < min(len(scores), (b+1)*block); i++ {
+					buf = g.AppendID(buf, i)
+					buf = append(buf, ' ')
+					buf = strconv.AppendFloat(buf, scores[i], 'g', -1, 64)
+					buf = append(buf, '\n')
+				}
+				select {
+				case bufs[b] <- buf:
+				case <-done:
+					return
+				}
+			}
+		}()
+	}
+	w := bufio.NewWriterSize(out, 1<<16)
+	for _, c := range bufs {
+		buf := <-c
+		if _, err := w.Write(buf); err != nil {
+			return err
+		}
+		select {
+		case free <- buf:
+		default:
+		}
+	}
+	return w.Flush()
 }
 
 func readGraphFile(path string) (*sybil.Graph, error) {

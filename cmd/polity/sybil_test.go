@@ -3,10 +3,15 @@ package main
 import (
 	"bytes"
 	"encoding/json"
+	"errors"
+	"fmt"
 	"os"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"testing"
+
+	"github.com/polity-id/polity/sybil"
 )
 
 func sybilFiles(t *testing.T) (graph, seeds string) {
@@ -37,6 +42,14 @@ func TestSybilRank(t *testing.T) {
 		if len(lines) != 6 || !strings.HasPrefix(lines[0], "a ") {
 			t.Fatalf("%s: output %q", m, out)
 		}
+	}
+}
+
+func TestSybilProgress(t *testing.T) {
+	graph, seeds := sybilFiles(t)
+	code, _, errs := runBuf("sybil", "rank", "--graph", graph, "--seeds", seeds, "--iterations", "2", "--progress")
+	if code != 0 || errs != "polity: progress: iteration 1 of 2\npolity: progress: iteration 2 of 2\n" {
+		t.Fatalf("exit %d, stderr %q", code, errs)
 	}
 }
 
@@ -97,3 +110,43 @@ func TestSybilErrors(t *testing.T) {
 		t.Fatalf("rank --help: exit %d", code)
 	}
 }
+
+// TestSybilWriteScores checks the block-parallel score writer against
+// plain serial formatting, over several blocks, for numeric and string
+// ids, and that a write error is returned.
+func TestSybilWriteScores(t *testing.T) {
+	for _, prefix := range []string{"", "n"} {
+		var in strings.Builder
+		for i := range 70000 {
+			fmt.Fprintf(&in, "%s%d %s%d\n", prefix, i, prefix, i+1)
+		}
+		g, err := sybil.ReadEdgeList(strings.NewReader(in.String()), nil)
+		if err != nil {
+			t.Fatal(err)
+		}
+		scores := make([]float64, g.Len())
+		for i := range scores {
+			scores[i] = float64(i%977) / 977
+		}
+		var want strings.Builder
+		for i, s := range scores {
+			fmt.Fprintf(&want, "%s %s\n", g.ID(i), strconv.FormatFloat(s, 'g', -1, 64))
+		}
+		var got bytes.Buffer
+		if err := writeScores(&got, g, scores); err != nil {
+			t.Fatal(err)
+		}
+		if got.String() != want.String() {
+			t.Fatalf("ids %q: output differs from serial formatting", prefix)
+		}
+		if err := writeScores(failWriter{}, g, scores); !errors.Is(err, errWrite) {
+			t.Fatalf("write error: %v", err)
+		}
+	}
+}
+
+var errWrite = errors.New("write failed")
+
+type failWriter struct{}
+
+func (failWriter) Write([]byte) (int, error) { return 0, errWrite }

@@ -29,7 +29,7 @@ Example:
   polity vp verify --challenge 8f3a --domain https://door.example vp.json
 `
 
-const vpCreateUsage = `Usage: polity vp create --key KEYFILE --challenge C [--domain D] [--format di|jwt|sd-jwt] [--suite SUITE] [--holder DID] [--vm DIDURL] [--created TIME] [--expires DURATION] [--disclose PATH]... CRED...
+const vpCreateUsage = `Usage: polity vp create --key KEYFILE --challenge C [--domain D] [--format di|jwt|jwt-vp-1.1|sd-jwt] [--suite SUITE] [--holder DID] [--vm DIDURL] [--created TIME] [--expires DURATION] [--disclose PATH]... CRED...
 
 Wraps the credentials in the CRED files ("-" for stdin), each exactly as issued (Data
 Integrity JSON, vc+jwt or JWT-VC, SD-JWT), in a presentation signed with the holder's
@@ -43,6 +43,9 @@ Options:
   --format FORMAT    di: a Data Integrity presentation (default), embedding Data
                      Integrity credentials and enveloping the others;
                      jwt: application/vp+jwt, enveloping every credential;
+                     jwt-vp-1.1: a VCDM 1.1 JWT presentation ("vp" claim,
+                     nonce, aud), carrying JWT-VCs and VCDM 1.1 Data
+                     Integrity credentials;
                      sd-jwt: one SD-JWT with a key binding JWT
   --suite SUITE      di: the cryptosuite (default: by key type)
   --holder DID       the holder DID (default: the key's did:key)
@@ -62,7 +65,7 @@ Example:
 const vpVerifyUsage = `Usage: polity vp verify --challenge C [--domain D] [--proof-only] [--max-age DURATION] [--now TIME] [--skew DURATION] [--did-doc FILE|DIR]... [--trust DID[=TYPE,...]]... [--status-dir DIR | --ignore-status] FILE
 
 Verifies the presentation in FILE ("-" for stdin): a Data Integrity presentation, a
-vp+jwt, or an SD-JWT with a key binding JWT. Checks the holder's proof, its challenge,
+vp+jwt, a VCDM 1.1 JWT presentation, or an SD-JWT with a key binding JWT. Checks the holder's proof, its challenge,
 domain and validity, then every credential as "polity vc verify" does, and that the
 holder is each credential's subject. Prints one JSON object on stdout:
   {"verified":true,"format":"...","checks":[...],"credentials":[{...},...]}
@@ -107,7 +110,7 @@ func runVP(e *env, args []string) int {
 // vpFormats maps --format values to presentation formats.
 var vpFormats = map[string]string{
 	"": vc.FormatDataIntegrity, "di": vc.FormatDataIntegrity, vc.FormatDataIntegrity: vc.FormatDataIntegrity,
-	"jwt": vc.FormatVPJWT, vc.FormatVPJWT: vc.FormatVPJWT,
+	"jwt": vc.FormatVPJWT, vc.FormatVPJWT: vc.FormatVPJWT, vc.FormatJWTVP: vc.FormatJWTVP,
 	"sd-jwt": vc.FormatSDJWT, vc.FormatSDJWT: vc.FormatSDJWT,
 }
 
@@ -139,7 +142,7 @@ func runVPCreate(e *env, args []string) int {
 	}
 	f, ok := vpFormats[*format]
 	if !ok {
-		errorf(e, "unknown --format %q (want di, jwt or sd-jwt)", *format)
+		errorf(e, "unknown --format %q (want di, jwt, jwt-vp-1.1 or sd-jwt)", *format)
 		return exitUsage
 	}
 	if fs.NArg() > vc.MaxPresentedCredentials {

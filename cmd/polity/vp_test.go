@@ -78,6 +78,12 @@ func newVPWorld(t *testing.T) *vpWorld {
 		}
 		w.creds[tc.suite] = writeFile(t, tc.suite+".cred", []byte(out))
 	}
+	// A VCDM 1.1 Data Integrity credential, for VCDM 1.1 JWT presentations.
+	code, out, errOut := runCLI(t, "", "vc", "issue", "--key", w.issuer.file, "--suite", "eddsa-rdfc-2022", "--created", created, v1)
+	if code != exitOK {
+		t.Fatalf("vc issue VCDM 1.1: exit %d: %s", code, errOut)
+	}
+	w.creds["eddsa-rdfc-2022/1.1"] = writeFile(t, "di11.cred", []byte(out))
 	return w
 }
 
@@ -146,6 +152,7 @@ func TestVPCreateVerifiesInGo(t *testing.T) {
 	}{
 		{"di", []string{"eddsa-rdfc-2022", "vc-jwt", "jwt-vc-1.1", "sd-jwt"}, nil},
 		{"jwt", []string{"vc-jwt", "jwt-vc-1.1", "sd-jwt"}, nil},
+		{"jwt-vp-1.1", []string{"jwt-vc-1.1", "eddsa-rdfc-2022/1.1"}, nil},
 		{"sd-jwt", []string{"sd-jwt"}, []string{"--disclose", "credentialSubject.role"}},
 	} {
 		t.Run(tc.format, func(t *testing.T) {
@@ -173,11 +180,14 @@ func TestVPCreateVerifiesInGo(t *testing.T) {
 // "vp verify" and "vc verify".
 func TestVPGoVerifiesInCLI(t *testing.T) {
 	w := newVPWorld(t)
-	for _, format := range []string{vc.FormatDataIntegrity, vc.FormatVPJWT, vc.FormatSDJWT} {
+	for _, format := range []string{vc.FormatDataIntegrity, vc.FormatVPJWT, vc.FormatJWTVP, vc.FormatSDJWT} {
 		t.Run(format, func(t *testing.T) {
 			creds := [][]byte{readFile(t, w.creds["vc-jwt"]), readFile(t, w.creds["sd-jwt"])}
-			if format == vc.FormatSDJWT {
+			switch format {
+			case vc.FormatSDJWT:
 				creds = creds[1:]
+			case vc.FormatJWTVP:
+				creds = [][]byte{readFile(t, w.creds["jwt-vc-1.1"]), readFile(t, w.creds["eddsa-rdfc-2022/1.1"])}
 			}
 			pres, err := vc.Present(context.Background(), creds, w.holder.key, vc.PresentOptions{
 				Format: format, Challenge: vpChallenge, Domain: vpDomain})
@@ -227,6 +237,7 @@ func TestVPVerifyRejects(t *testing.T) {
 	di := vpCreate(t, "--key", w.holder.file, w.creds["eddsa-rdfc-2022"])
 	jwtVP := vpCreate(t, "--key", w.holder.file, "--format", "jwt", w.creds["vc-jwt"])
 	sdVP := vpCreate(t, "--key", w.holder.file, "--format", "sd-jwt", w.creds["sd-jwt"])
+	jwtVP11 := vpCreate(t, "--key", w.holder.file, "--format", "jwt-vp-1.1", w.creds["jwt-vc-1.1"])
 	past := time.Now().Add(-2 * time.Hour).UTC().Format(time.RFC3339)
 
 	// A credential tampered before presenting, in a presentation signed after.
@@ -261,6 +272,10 @@ func TestVPVerifyRejects(t *testing.T) {
 		{"wrong domain/di", []string{"--challenge", vpChallenge, "--domain", "https://evil.example", di}, "DOMAIN_MISMATCH"},
 		{"wrong domain/vp+jwt", []string{"--challenge", vpChallenge, "--domain", "https://evil.example", jwtVP}, "DOMAIN_MISMATCH"},
 		{"wrong domain/sd-jwt", []string{"--challenge", vpChallenge, "--domain", "https://evil.example", sdVP}, "DOMAIN_MISMATCH"},
+		{"wrong challenge/jwt-vp-1.1", []string{"--challenge", "other", jwtVP11}, "CHALLENGE_MISMATCH"},
+		{"wrong domain/jwt-vp-1.1", []string{"--challenge", vpChallenge, "--domain", "https://evil.example", jwtVP11}, "DOMAIN_MISMATCH"},
+		{"holder mismatch/jwt-vp-1.1", []string{"--challenge", vpChallenge, vpCreate(t, "--key", w.other.file, "--format", "jwt-vp-1.1", w.creds["jwt-vc-1.1"])}, "HOLDER_MISMATCH"},
+		{"expired presentation/jwt-vp-1.1", []string{"--challenge", vpChallenge, vpCreate(t, "--key", w.holder.file, "--format", "jwt-vp-1.1", "--created", past, "--expires", "1h", w.creds["jwt-vc-1.1"])}, "EXPIRED"},
 		{"holder mismatch/di", []string{"--challenge", vpChallenge, vpCreate(t, "--key", w.other.file, w.creds["eddsa-rdfc-2022"])}, "HOLDER_MISMATCH"},
 		{"holder mismatch/vp+jwt", []string{"--challenge", vpChallenge, vpCreate(t, "--key", w.other.file, "--format", "jwt", w.creds["vc-jwt"])}, "HOLDER_MISMATCH"},
 		{"holder mismatch/sd-jwt", []string{"--challenge", vpChallenge, vpCreate(t, "--key", w.other.file, "--format", "sd-jwt", w.creds["sd-jwt"])}, "INVALID_SIGNATURE"},

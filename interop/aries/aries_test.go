@@ -13,6 +13,8 @@ import (
 	"testing"
 	"time"
 
+	ariesjose "github.com/hyperledger/aries-framework-go/pkg/doc/jose"
+	ariesjwt "github.com/hyperledger/aries-framework-go/pkg/doc/jwt"
 	"github.com/hyperledger/aries-framework-go/pkg/doc/signature/jsonld"
 	"github.com/hyperledger/aries-framework-go/pkg/doc/signature/suite"
 	"github.com/hyperledger/aries-framework-go/pkg/doc/signature/suite/ed25519signature2020"
@@ -585,28 +587,200 @@ func TestPresentationLimits(t *testing.T) {
 		}
 		t.Logf("aries: %v", err)
 	})
-	t.Run("aries-JWT-VP-to-Polity", func(t *testing.T) {
-		vp, err := verifiable.NewPresentation(verifiable.WithJWTCredentials(e.ariesIssueJWT(t, e.ed, verifiable.EdDSA, false)))
-		if err != nil {
-			t.Fatal(err)
-		}
-		vp.Holder = e.subject.did
-		claims, err := vp.JWTClaims([]string{vpDomain}, false)
-		if err != nil {
-			t.Fatal(err)
-		}
-		tok, err := claims.MarshalJWS(verifiable.EdDSA, ariesSigner{e.subject}, e.subject.kid)
-		if err != nil {
-			t.Fatal(err)
-		}
-		if _, err := verifiable.ParsePresentation([]byte(tok), verifiable.WithPresPublicKeyFetcher(ariesKeyFetcher),
-			verifiable.WithPresJSONLDDocumentLoader(e.loader)); err != nil {
+	t.Run("aries-JWT-VP-without-nonce-to-Polity", func(t *testing.T) {
+		// aries' JWTPresClaims has no nonce member, so the presentation is not bound to
+		// the verifier's challenge; Polity requires one (TestJWTPresentations adds it).
+		tok := e.ariesPresentJWT(t, false)
+		if _, err := e.ariesVerifyJWTPresentation([]byte(tok), false); err != nil {
 			t.Fatalf("aries rejects its own JWT presentation: %v", err)
 		}
-		_, err = e.polityVerifyPresentation([]byte(tok), vpChallenge, vpDomain)
+		_, err := vc.NewVerifier(vc.VerifierConfig{Now: func() time.Time { return verifyTime }}).VerifyPresentation(
+			context.Background(), []byte(tok), vc.PresentationOptions{Challenge: vpChallenge, Domain: vpDomain})
 		if err == nil {
-			t.Fatal("Polity now verifies aries' JWT presentation: move it to TestPresentations")
+			t.Fatal("Polity now verifies a JWT presentation without a nonce")
+		}
+		if !errors.Is(err, vc.ErrChallengeMismatch) {
+			t.Fatalf("Polity: %v (code %s), want CHALLENGE_MISMATCH", err, vc.Code(err))
 		}
 		t.Logf("Polity: %v (code %s)", err, vc.Code(err))
 	})
+}
+
+// ariesPresentJWT makes a VCDM 1.1 JWT presentation with aries (Presentation.JWTClaims,
+// "vp" claim, iss = holder, aud = vpDomain) of an aries-issued JWT-VC and an aries-issued
+// Ed25519Signature2020 credential, signed by the holder. aries' JWTPresClaims has no
+// nonce member: with nonce set, the claims are extended with the verifier's challenge and
+// signed with aries' JWT signer (jwt.NewSigned), as a holder's app built on aries would.
+func (e *env) ariesPresentJWT(tb testing.TB, nonce bool) string {
+	tb.Helper()
+	vp, err := verifiable.NewPresentation(verifiable.WithJWTCredentials(e.ariesIssueJWT(tb, e.ed, verifiable.EdDSA, false)))
+	if err != nil {
+		tb.Fatal(err)
+	}
+	vp.AddCredentials(e.ariesParseUnsigned(tb, e.ariesIssueLDP(tb, e.ed)))
+	vp.Holder = e.subject.did
+	vp.ID = "urn:uuid:6a0c2f1e-3b4d-4e5f-8a9b-0000000000c1"
+	claims, err := vp.JWTClaims([]string{vpDomain}, false)
+	if err != nil {
+		tb.Fatal(err)
+	}
+	if !nonce {
+		tok, err := claims.MarshalJWS(verifiable.EdDSA, ariesSigner{e.subject}, e.subject.kid)
+		if err != nil {
+			tb.Fatal(err)
+		}
+		return tok
+	}
+	b, err := json.Marshal(claims)
+	if err != nil {
+		tb.Fatal(err)
+	}
+	var m map[string]any
+	if err := json.Unmarshal(b, &m); err != nil {
+		tb.Fatal(err)
+	}
+	m["nonce"] = vpChallenge
+	m["iat"] = issued.Unix()
+	signed, err := ariesjwt.NewSigned(m, ariesjose.Headers{ariesjose.HeaderKeyID: e.subject.kid},
+		verifiable.GetJWTSigner(ariesSigner{e.subject}, "EdDSA"))
+	if err != nil {
+		tb.Fatal(err)
+	}
+	tok, err := signed.Serialize(false)
+	if err != nil {
+		tb.Fatal(err)
+	}
+	return tok
+}
+
+// ariesVerifyJWTPresentation verifies a JWT presentation with aries' ParsePresentation
+// (the holder's signature and each JWT-VC inside), then each embedded JSON-LD credential
+// (aries returns those unverified). aries takes no challenge or audience, so with
+// binding set the test compares the nonce and aud claims itself, as a verifier using
+// aries must. It returns the number of credentials.
+func (e *env) ariesVerifyJWTPresentation(raw []byte, binding bool) (int, error) {
+	vp, err := verifiable.ParsePresentation(raw,
+		verifiable.WithPresPublicKeyFetcher(ariesKeyFetcher),
+		verifiable.WithPresJSONLDDocumentLoader(e.loader),
+		verifiable.WithPresEmbeddedSignatureSuites(
+			ed25519signature2020.New(suite.WithVerifier(ed25519signature2020.NewPublicKeyVerifier()))))
+	if err != nil {
+		return 0, err
+	}
+	if vp.Holder != e.subject.did {
+		return 0, fmt.Errorf("holder %q", vp.Holder)
+	}
+	if binding {
+		parts := strings.Split(string(raw), ".")
+		payload, err := b64.DecodeString(parts[1])
+		if err != nil {
+			return 0, err
+		}
+		var claims struct {
+			Nonce string `json:"nonce"`
+			Aud   any    `json:"aud"`
+		}
+		if err := json.Unmarshal(payload, &claims); err != nil {
+			return 0, err
+		}
+		if claims.Nonce != vpChallenge || fmt.Sprint(claims.Aud) != vpDomain && fmt.Sprint(claims.Aud) != "["+vpDomain+"]" {
+			return 0, fmt.Errorf("nonce %q, aud %v", claims.Nonce, claims.Aud)
+		}
+	}
+	creds, err := vp.MarshalledCredentials()
+	if err != nil {
+		return 0, err
+	}
+	for i, c := range creds {
+		if err := e.ariesVerify([]byte(c)); err != nil {
+			return 0, fmt.Errorf("credential %d: %w", i, err)
+		}
+	}
+	return len(creds), nil
+}
+
+// polityPresentJWT makes a VCDM 1.1 JWT presentation with vc.Present (format
+// jwt-vp-1.1) of a Polity-issued JWT-VC and a Polity-issued Ed25519Signature2020
+// credential.
+func (e *env) polityPresentJWT(tb testing.TB) []byte {
+	tb.Helper()
+	out, err := vc.Present(context.Background(), [][]byte{[]byte(e.polityIssueJWTVC(tb, e.ed)), e.polityIssueLDP(tb, e.ed)},
+		e.subject.priv, vc.PresentOptions{Format: vc.FormatJWTVP, Challenge: vpChallenge, Domain: vpDomain, Created: issued})
+	if err != nil {
+		tb.Fatalf("Polity Present: %v", err)
+	}
+	return out
+}
+
+// TestJWTPresentations: VCDM 1.1 JWT presentations ("vp" claim), made by one side and
+// verified by the other (and by the maker), each with a JWT-VC and an
+// Ed25519Signature2020 credential. Polity checks the holder's signature, nonce, aud,
+// each credential and the holder binding; aries checks the signature and the
+// credentials, and the test compares nonce and aud. A tampered copy, a wrong challenge
+// or domain and a replay fail in Polity.
+func TestJWTPresentations(t *testing.T) {
+	e := getEnv(t)
+	ctx := context.Background()
+	for _, tc := range []struct {
+		name string
+		make func(testing.TB) []byte
+	}{
+		{"aries-to-Polity", func(tb testing.TB) []byte { return []byte(e.ariesPresentJWT(tb, true)) }},
+		{"Polity-to-aries", e.polityPresentJWT},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			raw := tc.make(t)
+			if n, err := e.ariesVerifyJWTPresentation(raw, true); err != nil || n != 2 {
+				t.Fatalf("aries rejects it: %v (%d credentials)", err, n)
+			}
+			parts := strings.Split(string(raw), ".")
+			claims := mustMap(t, mustB64(t, parts[1]))
+			claims["exp"] = verifyTime.Add(24 * time.Hour).Unix() // a claim changed under the signature
+			payload, _ := json.Marshal(claims)
+			tampered := []byte(parts[0] + "." + b64.EncodeToString(payload) + "." + parts[2])
+			if _, err := e.ariesVerifyJWTPresentation(tampered, false); err == nil {
+				t.Fatal("aries accepts a tampered presentation")
+			}
+			v := vc.NewVerifier(vc.VerifierConfig{Now: func() time.Time { return verifyTime }})
+			res, err := v.VerifyPresentation(ctx, raw, vc.PresentationOptions{Challenge: vpChallenge, Domain: vpDomain})
+			if err != nil || !res.Verified || res.Presentation.Format != vc.FormatJWTVP || len(res.Credentials) != 2 {
+				t.Fatalf("Polity rejects it: %v (code %s)", err, vc.Code(err))
+			}
+			for i, cr := range res.Credentials {
+				if c, _ := cr.Check(vc.CheckNameHolder); c.Status != vc.Passed {
+					t.Fatalf("credential %d: holder check %v", i, c.Status)
+				}
+			}
+			for _, bad := range []struct {
+				name              string
+				raw               []byte
+				challenge, domain string
+				want              error
+			}{
+				{"tampered", tampered, vpChallenge, vpDomain, vc.ErrInvalidSignature},
+				{"wrong-challenge", raw, "other-challenge", vpDomain, vc.ErrChallengeMismatch},
+				{"wrong-domain", raw, vpChallenge, "other.example", vc.ErrDomainMismatch},
+				{"replay", raw, vpChallenge, vpDomain, vc.ErrReplay},
+			} {
+				t.Run(bad.name, func(t *testing.T) {
+					res, err := v.VerifyPresentation(ctx, bad.raw, vc.PresentationOptions{Challenge: bad.challenge, Domain: bad.domain})
+					if err == nil || res.Verified {
+						t.Fatal("Polity accepts it")
+					}
+					if !errors.Is(err, bad.want) {
+						t.Fatalf("Polity: %v (code %s), want %v", err, vc.Code(err), bad.want)
+					}
+				})
+			}
+		})
+	}
+}
+
+func mustB64(tb testing.TB, s string) []byte {
+	tb.Helper()
+	b, err := b64.DecodeString(s)
+	if err != nil {
+		tb.Fatal(err)
+	}
+	return b
 }

@@ -1,8 +1,8 @@
 // Package jose secures Verifiable Credentials and Presentations with JWS
 // (W3C VC-JOSE-COSE): "application/vc+jwt" credentials, whose JWS payload
 // is the VCDM 2.0 credential itself, "application/vp+jwt" presentations
-// carrying enveloped credentials, and the VCDM 1.1 JWT-VC form with the
-// "vc" claim.
+// carrying enveloped credentials, and the VCDM 1.1 JWT forms with the "vc"
+// and "vp" claims.
 //
 // Start with [VerifyCredential]: it takes the token and a key source (a
 // did.Resolver, a fixed key, or a lookup function) and returns the verified
@@ -14,7 +14,8 @@
 //
 //   - Credentials: [SignCredential], [VerifyCredential].
 //   - Presentations: [SignPresentation], [VerifyPresentation], [Envelope].
-//   - VCDM 1.1: [SignJWTVC], [VerifyJWTVC].
+//   - VCDM 1.1: [SignJWTVC], [VerifyJWTVC]; presentations with the "vp"
+//     claim: [SignJWTVP], [SignJWTVPAt], [VerifyJWTVP].
 //   - Routing: [Peek] reads typ/cty/kid before verification.
 package jose
 

@@ -147,9 +147,14 @@ func (p Parser) ParseCredential(data []byte) (*Credential, error) {
 }
 
 // decodeCredential decodes strict JSON without validating the data model.
-func decodeCredential(raw []byte) (*Credential, error) {
+func decodeCredential(raw []byte) (*Credential, error) { return decodeCredentialTree(raw, nil) }
+
+// decodeCredentialTree is decodeCredential for JSON already decoded (strictly, with
+// json.Number leaves) as tree: @context URLs, id, type, issuer, dates and nodes are read
+// from the tree (nodes share its maps) rather than decoded again. tree nil means none.
+func decodeCredentialTree(raw []byte, tree map[string]any) (*Credential, error) {
 	c := new(Credential)
-	orig, extra, err := unmarshalObject(c, "credential", raw, credentialFields)
+	orig, extra, err := unmarshalObjectTree(c, "credential", raw, credentialFields, tree)
 	if err != nil {
 		return nil, err
 	}
@@ -196,6 +201,18 @@ func dateField(key string, get func(*Credential) *time.Time) objectField[Credent
 			*get(c) = t
 			return nil
 		},
+		fromTree: func(c *Credential, v any) bool {
+			s, ok := v.(string)
+			if !ok {
+				return false
+			}
+			t, err := parseDateTime(s)
+			if err != nil {
+				return false
+			}
+			*get(c) = t
+			return true
+		},
 		encode: func(c *Credential) ([]byte, error) {
 			t := *get(c)
 			if t.IsZero() {
@@ -214,6 +231,13 @@ func nodesField(key string, get func(*Credential) *[]Node) objectField[Credentia
 			return err
 		},
 		encode: func(c *Credential) ([]byte, error) { return encodeNodes(key, *get(c)) },
+		fromTree: func(c *Credential, v any) bool {
+			ns, ok := nodesFromTree(v)
+			if ok {
+				*get(c) = ns
+			}
+			return ok
+		},
 	}
 }
 
@@ -237,6 +261,13 @@ var credentialFields = []objectField[Credential]{
 			return err
 		},
 		encode: func(c *Credential) ([]byte, error) { return encodeContexts("@context", c.Context) },
+		fromTree: func(c *Credential, v any) bool {
+			cs, ok := contextsFromTree(v)
+			if ok {
+				c.Context = cs
+			}
+			return ok
+		},
 	},
 	{
 		key: "id",
@@ -244,6 +275,13 @@ var credentialFields = []objectField[Credential]{
 			s, err := decodeID("id", raw)
 			c.ID = s
 			return err
+		},
+		fromTree: func(c *Credential, v any) bool {
+			s, ok := v.(string)
+			if ok && s != "" {
+				c.ID = s
+			}
+			return ok && s != ""
 		},
 		encode: func(c *Credential) ([]byte, error) {
 			if c.ID == "" {
@@ -257,6 +295,13 @@ var credentialFields = []objectField[Credential]{
 		decode: func(c *Credential, raw []byte) (err error) {
 			c.Types, err = decodeStrings("type", raw)
 			return err
+		},
+		fromTree: func(c *Credential, v any) bool {
+			ts, ok := stringsFromTree(v)
+			if ok {
+				c.Types = ts
+			}
+			return ok
 		},
 		encode: func(c *Credential) ([]byte, error) {
 			if c.Types == nil {
@@ -278,6 +323,13 @@ var credentialFields = []objectField[Credential]{
 				return nil, nil
 			}
 			return encodeNode("issuer", c.Issuer, true)
+		},
+		fromTree: func(c *Credential, v any) bool {
+			n, ok := nodeFromTree(v, true)
+			if ok {
+				c.Issuer = n
+			}
+			return ok
 		},
 	},
 	dateField("validFrom", func(c *Credential) *time.Time { return &c.ValidFrom }),

@@ -93,6 +93,9 @@ func scanValue(b []byte, i int) (int, error) {
 // decodeKey unquotes the string b[i:end].
 func unquote(raw []byte, escaped bool) (string, error) {
 	if !escaped {
+		if s, ok := commonStrings[string(raw[1:len(raw)-1])]; ok {
+			return s, nil // no allocation for member names and values credentials repeat
+		}
 		return string(raw[1 : len(raw)-1]), nil
 	}
 	var s string
@@ -101,6 +104,23 @@ func unquote(raw []byte, escaped bool) (string, error) {
 	}
 	return s, nil
 }
+
+// commonStrings interns the member names of the data model and a few values nearly
+// every credential has, so that reading them allocates nothing.
+var commonStrings = func() map[string]string {
+	m := make(map[string]string)
+	for _, s := range []string{
+		"@context", "id", "type", "name", "description", "issuer", "validFrom", "validUntil",
+		"issuanceDate", "expirationDate", "credentialSubject", "credentialStatus",
+		"credentialSchema", "termsOfUse", "evidence", "refreshService", "proof",
+		"@value", "@language", "@direction", "holder", "verifiableCredential",
+		ContextV2, ContextV1, ContextPolity, ContextDataIntegrityV2,
+		TypeCredential, TypePresentation, TypeEnvelopedCredential,
+	} {
+		m[s] = s
+	}
+	return m
+}()
 
 // splitObject returns the members of the object b in order. ok is false when b is not an
 // object. It does not look for duplicate names: every entry point runs jsonx.Check first.
@@ -308,15 +328,63 @@ func (e *encoder) member(key string, raw []byte) {
 	e.buf.Write(raw)
 }
 
-// writeString writes s as a JSON string without HTML escaping.
+// writeString writes s as a JSON string the way encoding/json does without HTML
+// escaping (quotes, backslashes and control characters escaped, U+2028 and U+2029 as
+// \u2028 and \u2029), with each invalid UTF-8 byte replaced by U+FFFD.
 func writeString(buf *bytes.Buffer, s string) {
-	if !utf8.ValidString(s) {
-		s = string([]rune(s)) // replaces invalid bytes with U+FFFD, as encoding/json does
+	buf.Write(appendString(buf.AvailableBuffer(), s))
+}
+
+// appendString appends s as writeString writes it.
+func appendString(b []byte, s string) []byte {
+	const hex = "0123456789abcdef"
+	b = append(b, '"')
+	start := 0
+	for i := 0; i < len(s); {
+		c := s[i]
+		if c < utf8.RuneSelf {
+			if c >= 0x20 && c != '"' && c != '\\' {
+				i++
+				continue
+			}
+			b = append(b, s[start:i]...)
+			switch c {
+			case '"', '\\':
+				b = append(b, '\\', c)
+			case '\b':
+				b = append(b, '\\', 'b')
+			case '\f':
+				b = append(b, '\\', 'f')
+			case '\n':
+				b = append(b, '\\', 'n')
+			case '\r':
+				b = append(b, '\\', 'r')
+			case '\t':
+				b = append(b, '\\', 't')
+			default:
+				b = append(b, '\\', 'u', '0', '0', hex[c>>4], hex[c&0xf])
+			}
+			i++
+			start = i
+			continue
+		}
+		r, size := utf8.DecodeRuneInString(s[i:])
+		switch {
+		case r == utf8.RuneError && size == 1:
+			b = append(b, s[start:i]...)
+			b = append(b, "\uFFFD"...)
+		case r == '\u2028' || r == '\u2029':
+			b = append(b, s[start:i]...)
+			b = append(b, '\\', 'u', '2', '0', '2', hex[r&0xf])
+		default:
+			i += size
+			continue
+		}
+		i += size
+		start = i
 	}
-	enc := json.NewEncoder(buf)
-	enc.SetEscapeHTML(false)
-	_ = enc.Encode(s) // cannot fail for a string
-	buf.Truncate(buf.Len() - 1)
+	b = append(b, s[start:]...)
+	return append(b, '"')
 }
 
 func quote(s string) []byte {
@@ -376,6 +444,10 @@ type objectField[T any] struct {
 	decode func(t *T, raw []byte) error
 	// encode returns the property's JSON, or nil when it is absent.
 	encode func(t *T) ([]byte, error)
+	// fromTree, if not nil, decodes the property from its already decoded value (the
+	// document tree of a strict parse) as decode would from its JSON, and reports false
+	// when it cannot, for decode to run (and name the error).
+	fromTree func(t *T, v any) bool
 }
 
 // marshalObject encodes t: the members of orig first, in their order, each kept byte for
@@ -456,6 +528,14 @@ func marshalObject[T any](t *T, fields []objectField[T], orig []member, extra ma
 
 // unmarshalObject splits b and decodes each known property; the others go to extra.
 func unmarshalObject[T any](t *T, what string, b []byte, fields []objectField[T]) (orig []member, extra map[string]json.RawMessage, err error) {
+	return unmarshalObjectTree(t, what, b, fields, nil)
+}
+
+// unmarshalObjectTree is unmarshalObject for JSON whose decoded value tree (strict
+// parse, json.Number leaves) is also at hand: properties with a fromTree decoder are read
+// from it instead of from their JSON. The values so read share the tree's maps and
+// slices. tree nil means none.
+func unmarshalObjectTree[T any](t *T, what string, b []byte, fields []objectField[T], tree map[string]any) (orig []member, extra map[string]json.RawMessage, err error) {
 	ms, ok, err := splitObject(b)
 	if err != nil {
 		return nil, nil, fmt.Errorf("%w: invalid JSON", ErrMalformed)
@@ -467,6 +547,11 @@ next:
 	for _, m := range ms {
 		for i := range fields {
 			if fields[i].key == m.key {
+				if f := fields[i].fromTree; f != nil && tree != nil {
+					if v, ok := tree[m.key]; ok && f(t, v) {
+						continue next
+					}
+				}
 				if err := fields[i].decode(t, m.raw); err != nil {
 					return nil, nil, err
 				}
@@ -479,4 +564,101 @@ next:
 		extra[m.key] = json.RawMessage(m.raw)
 	}
 	return ms, extra, nil
+}
+
+// nodeFromTree is decodeNode for a decoded value (json.Number leaves), sharing its
+// member values. It reports false when decodeNode would fail.
+func nodeFromTree(v any, allowString bool) (Node, bool) {
+	switch t := v.(type) {
+	case string:
+		return Node{ID: t}, allowString
+	case map[string]any:
+		var n Node
+		for k, e := range t {
+			switch k {
+			case "id":
+				s, ok := e.(string)
+				if !ok || s == "" {
+					return Node{}, false
+				}
+				n.ID = s
+			case "type":
+				ts, ok := stringsFromTree(e)
+				if !ok {
+					return Node{}, false
+				}
+				n.Types = ts
+			default:
+				if n.Props == nil {
+					n.Props = make(map[string]any, len(t))
+				}
+				n.Props[k] = e
+			}
+		}
+		if n.Props == nil && n.ID == "" && n.Types == nil {
+			n.Props = map[string]any{}
+		}
+		return n, true
+	}
+	return Node{}, false
+}
+
+// nodesFromTree is decodeNodes for a decoded value.
+func nodesFromTree(v any) ([]Node, bool) {
+	if a, isArray := v.([]any); isArray {
+		out := make([]Node, 0, len(a))
+		for _, e := range a {
+			n, ok := nodeFromTree(e, false)
+			if !ok {
+				return nil, false
+			}
+			out = append(out, n)
+		}
+		return out, true
+	}
+	n, ok := nodeFromTree(v, false)
+	if !ok {
+		return nil, false
+	}
+	return []Node{n}, true
+}
+
+// stringsFromTree is decodeStrings for a decoded value.
+func stringsFromTree(v any) ([]string, bool) {
+	switch t := v.(type) {
+	case string:
+		return []string{t}, true
+	case []any:
+		out := make([]string, 0, len(t))
+		for _, e := range t {
+			s, ok := e.(string)
+			if !ok {
+				return nil, false
+			}
+			out = append(out, s)
+		}
+		return out, true
+	}
+	return nil, false
+}
+
+// contextsFromTree is decodeContexts for a decoded value whose items are all URLs; it
+// reports false for anything else (inline contexts keep their JSON, so decodeContexts
+// reads them).
+func contextsFromTree(v any) ([]LDContext, bool) {
+	switch t := v.(type) {
+	case string:
+		return []LDContext{{URL: t}}, true
+	case []any:
+		out := make([]LDContext, 0, len(t))
+		for _, e := range t {
+			s, ok := e.(string)
+			if !ok {
+				return nil, false
+			}
+			out = append(out, LDContext{URL: s})
+		}
+		return out, true
+	}
+	return nil, false
 }

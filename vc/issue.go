@@ -112,9 +112,10 @@ func Issue(ctx context.Context, cred any, key *did.PrivateKey, opts IssueOptions
 	}
 
 	var doc []byte
+	var prepared *Credential // the validated credential doc encodes, when cred is one
 	switch c := cred.(type) {
 	case *Credential:
-		doc, err = prepareCredential(c, issuer, opts.IssuerDID != "", created, opts.Status)
+		doc, prepared, err = prepareCredential(c, issuer, opts.IssuerDID != "", created, opts.Status)
 	case []byte:
 		doc, err = prepareJSON(c, issuer, opts.IssuerDID != "", created, opts.Status)
 	case json.RawMessage:
@@ -125,9 +126,14 @@ func Issue(ctx context.Context, cred any, key *did.PrivateKey, opts IssueOptions
 	if err != nil {
 		return nil, err
 	}
-	parsed, err := ParseCredential(doc)
-	if err != nil {
-		return nil, err
+	// A *Credential was validated before it was encoded, and AddProof decodes doc
+	// strictly: reading doc back is needed only for JSON input, and for a VCDM 1.1
+	// credential that gets a context added.
+	parsed := prepared
+	if parsed == nil || parsed.Version() == 1 {
+		if parsed, err = ParseCredential(doc); err != nil {
+			return nil, err
+		}
 	}
 	if parsed.Version() == 1 && suite != SuiteEd25519Signature2020 && !slices.Contains(parsed.ContextURLs(), ContextDataIntegrityV2) {
 		// The 1.1 context does not define DataIntegrityProof: add the context that
@@ -214,21 +220,21 @@ func issueEnv(ctxs []Context) (*dataintegrity.Env, error) {
 	return v.env, nil
 }
 
-// prepareCredential fills in the issuer and the issuance date of a copy of c and
-// encodes it.
-func prepareCredential(c *Credential, issuer string, explicit bool, created time.Time, status []Node) ([]byte, error) {
+// prepareCredential fills in the issuer and the issuance date of a copy of c, validates
+// the copy and encodes it.
+func prepareCredential(c *Credential, issuer string, explicit bool, created time.Time, status []Node) ([]byte, *Credential, error) {
 	if c == nil {
-		return nil, fmt.Errorf("%w: nil credential", ErrMalformed)
+		return nil, nil, fmt.Errorf("%w: nil credential", ErrMalformed)
 	}
 	cp := *c
 	switch {
 	case cp.Issuer.ID == "":
 		if len(cp.Issuer.Types) > 0 || len(cp.Issuer.Props) > 0 {
-			return nil, malformed("issuer", "object without id")
+			return nil, nil, malformed("issuer", "object without id")
 		}
 		cp.Issuer = Node{ID: issuer}
 	case explicit && cp.Issuer.ID != issuer:
-		return nil, fmt.Errorf("%w: credential issuer %q is not %q", ErrMalformed, cp.Issuer.ID, issuer)
+		return nil, nil, fmt.Errorf("%w: credential issuer %q is not %q", ErrMalformed, cp.Issuer.ID, issuer)
 	}
 	if len(status) > 0 {
 		cp.Status = append(slices.Clip(cp.Status), status...)
@@ -241,9 +247,13 @@ func prepareCredential(c *Credential, issuer string, explicit bool, created time
 		cp.ValidFrom = created
 	}
 	if err := cp.Validate(); err != nil {
-		return nil, err
+		return nil, nil, err
 	}
-	return cp.MarshalJSON()
+	doc, err := cp.MarshalJSON()
+	if err != nil {
+		return nil, nil, err
+	}
+	return doc, &cp, nil
 }
 
 // prepareJSON adds the issuer and the issuance date to credential JSON that lacks

@@ -496,9 +496,23 @@ func (v *Verifier) verifyJOSE(ctx context.Context, r *Result, token string) (*Re
 		return r, r.Finish()
 	}
 	r.Record(CheckNameContexts, nil)
+	if !v.cfg.ProofOnly && c.Issuer.ID != verified.Subject {
+		// vc/jose checked the key against the issuer it read; the credential
+		// reported must name the same one.
+		r.Record(CheckNameProof, fmt.Errorf("%w: issuer %q is not the signer %q", ErrKeyNotAuthorized, clip(c.Issuer.ID), clip(verified.Subject)))
+		v.skipRest(r, CheckNameProof, errBlocked)
+		return r, r.Finish()
+	}
 	r.Record(CheckNameProof, nil)
 	v.policyChecks(ctx, r, c, validityErr)
 	return r, r.Finish()
+}
+
+func clip(s string) string {
+	if len(s) > 200 {
+		return s[:200] + "…"
+	}
+	return s
 }
 
 func (v *Verifier) verifySDJWT(ctx context.Context, r *Result, token string) (*Result, error) {
@@ -551,6 +565,26 @@ func (v *Verifier) verifySDJWT(ctx context.Context, r *Result, token string) (*R
 	} else {
 		r.Skip(CheckNameContexts, nil)
 	}
+	// The issuer reported must be the DID whose key signed: sdjwt binds the kid to
+	// "iss" when present, but a VCDM payload names its issuer in "issuer".
+	iss, _ := verified.Claims["iss"].(string)
+	if !v.cfg.ProofOnly && verified.Signer != "" {
+		var bindErr error
+		switch {
+		case iss != "" && iss != verified.Signer:
+			bindErr = fmt.Errorf("%w: iss %q is not the signer %q", ErrKeyNotAuthorized, clip(iss), clip(verified.Signer))
+		case c != nil && c.Issuer.ID != verified.Signer:
+			bindErr = fmt.Errorf("%w: issuer %q is not the signer %q", ErrKeyNotAuthorized, clip(c.Issuer.ID), clip(verified.Signer))
+		}
+		if bindErr != nil {
+			r.Record(CheckNameProof, bindErr)
+			v.skipRest(r, CheckNameProof, errBlocked)
+			return r, r.Finish()
+		}
+		if iss == "" {
+			iss = verified.Signer
+		}
+	}
 	r.Record(CheckNameProof, nil)
 	if c == nil && !v.cfg.ProofOnly {
 		r.Record(CheckNameValidity, validityErr)
@@ -558,7 +592,6 @@ func (v *Verifier) verifySDJWT(ctx context.Context, r *Result, token string) (*R
 		if v.cfg.TrustedIssuers == nil {
 			r.Skip(CheckNameIssuer, nil)
 		} else {
-			iss, _ := verified.Claims["iss"].(string)
 			r.Record(CheckNameIssuer, v.checkIssuer(&Credential{Issuer: Node{ID: iss}}))
 		}
 		return r, r.Finish()
@@ -635,7 +668,8 @@ func isJSONLDError(err error) bool {
 // parseDI decodes a credential with an embedded proof once: one strict pass
 // (dataintegrity.ParseDocument, within the Verifier's limits) gives the document the
 // proofs are verified on, and the credential is read from the same, now checked,
-// bytes. Errors are those of ParseCredential.
+// bytes, its modeled members from the decoded document. Errors are those of
+// ParseCredential.
 func (v *Verifier) parseDI(raw []byte) (*dataintegrity.Document, *Credential, error) {
 	doc, err := dataintegrity.ParseDocument(raw, dataintegrity.DocumentLimits{MaxBytes: v.parser.MaxBytes, MaxDepth: v.parser.MaxDepth})
 	if err != nil {
@@ -646,7 +680,7 @@ func (v *Verifier) parseDI(raw []byte) (*dataintegrity.Document, *Credential, er
 		}
 		return nil, nil, err
 	}
-	c, err := decodeCredential(bytes.Clone(raw))
+	c, err := decodeCredentialTree(bytes.Clone(raw), doc.Members())
 	if err != nil {
 		return nil, nil, err
 	}

@@ -289,9 +289,8 @@ func diBinding(p *Presentation, rep *dataintegrity.Report, opts PresentationOpti
 	if rep == nil || len(rep.Proofs) != len(proofs) {
 		return binding{}, fmt.Errorf("%w: proof count", ErrMalformed)
 	}
-	h := sha256.New()
-	h.Write([]byte("di\x00" + p.Holder.ID + "\x00"))
 	b := binding{holder: p.Holder.ID}
+	ids := make([]string, 0, len(proofs)) // a proof set is unordered: sorted below
 	for i, pr := range proofs {
 		if pr.Challenge == nil || !equalSecret(*pr.Challenge, opts.Challenge) {
 			return binding{}, fmt.Errorf("%w: %w: proof %d", ErrChallengeMismatch, dataintegrity.ErrChallenge, i)
@@ -313,7 +312,13 @@ func diBinding(p *Presentation, rep *dataintegrity.Report, opts PresentationOpti
 		if !res.Expires.IsZero() && (b.notAfter.IsZero() || res.Expires.Before(b.notAfter)) {
 			b.notAfter = res.Expires
 		}
-		fmt.Fprintf(h, "%s\x00%x\x00", res.VerificationMethod, signatureID(pr.ProofValue, res.Key))
+		ids = append(ids, fmt.Sprintf("%s\x00%x\x00", res.VerificationMethod, signatureID(pr.ProofValue, res.Key)))
+	}
+	slices.Sort(ids)
+	h := sha256.New()
+	h.Write([]byte("di\x00" + p.Holder.ID + "\x00"))
+	for _, id := range ids {
+		h.Write([]byte(id))
 	}
 	b.replayID = base64.RawURLEncoding.EncodeToString(h.Sum(nil))
 	return b, nil
@@ -387,20 +392,18 @@ func (v *Verifier) presentationChecks(ctx context.Context, r *Result, b binding,
 	case validityErr != nil:
 		r.Skip(CheckNameStatus, errBlocked)
 	default:
+		// Remember the presentation for as long as the age check would still let it
+		// through, and no longer: its own expiry is the presenter's choice and must
+		// not let anyone pin entries in the store.
 		until := now.Add(v.replayWindow())
-		end := b.notAfter
-		if maxAge := v.cfg.PresentationMaxAge; maxAge > 0 && !b.notBefore.IsZero() {
-			if e := b.notBefore.Add(maxAge); end.IsZero() || e.Before(end) {
-				end = e
-			}
+		if maxAge := v.maxAge(); maxAge > 0 {
+			until = b.notBefore.Add(maxAge + skew)
 		}
-		if !end.IsZero() {
-			if e := end.Add(skew); e.After(until) {
-				until = e
-				if hold := now.Add(MaxReplayHold); until.After(hold) {
-					until = hold
-				}
-			}
+		if hold := now.Add(MaxReplayHold); until.After(hold) {
+			until = hold
+		}
+		if floor := now.Add(v.replayWindow()); until.Before(floor) {
+			until = floor
 		}
 		r.Record(CheckNameStatus, v.cfg.NonceStore.Use(ctx, b.replayID, until))
 	}
@@ -414,13 +417,19 @@ func (v *Verifier) replayWindow() time.Duration {
 	return DefaultReplayWindow
 }
 
+// maxAge is how old a presentation may be (PresentationMaxAge); 0 means unbounded.
+// Without a bound the replay store remembers a presentation for ReplayWindow only,
+// so a challenge that a caller hands out more than once (rather than redeeming it,
+// as the door and the VC-API server do) protects against replays for that long.
+func (v *Verifier) maxAge() time.Duration { return max(v.cfg.PresentationMaxAge, 0) }
+
 // checkAge checks a presentation's creation time and expiry: expiry always, the
 // creation time only when PresentationMaxAge is set.
 func (v *Verifier) checkAge(now time.Time, skew time.Duration, created, expires time.Time) error {
 	if !expires.IsZero() && !now.Before(expires.Add(skew)) {
 		return &ValidityError{Field: "presentation expiry", Bound: expires, Now: now, Skew: skew, Err: ErrExpired}
 	}
-	maxAge := v.cfg.PresentationMaxAge
+	maxAge := v.maxAge()
 	if maxAge <= 0 {
 		return nil
 	}

@@ -240,6 +240,69 @@ func JCSValue(v any) ([]byte, error) {
 	return appendJCSValue(make([]byte, 0, 512), v, 0, jsonx.DefaultMaxDepth)
 }
 
+// AppendJCSValue is JCSValue appending to dst, for callers that reuse a buffer. On error
+// it returns nil.
+func AppendJCSValue(dst []byte, v any) ([]byte, error) {
+	return appendJCSValue(dst, v, 0, jsonx.DefaultMaxDepth)
+}
+
+// Member changes one member of the object AppendJCSObject writes: the member Name gets
+// Value, or is left out when Omit is set.
+type Member struct {
+	Name  string
+	Value any
+	Omit  bool
+}
+
+// AppendJCSObject appends the RFC 8785 form of the object whose members are those of m
+// as changed by edits (of several edits of one name, the last applies), without copying
+// m. The limits and errors are those of JCSValue; on error it returns nil.
+func AppendJCSObject(dst []byte, m map[string]any, edits ...Member) ([]byte, error) {
+	edit := func(name string) int { // index of the edit of name that applies, or -1
+		for i := len(edits) - 1; i >= 0; i-- {
+			if edits[i].Name == name {
+				return i
+			}
+		}
+		return -1
+	}
+	var kbuf [24]string
+	keys := kbuf[:0]
+	for k := range m {
+		if edit(k) < 0 {
+			keys = append(keys, k)
+		}
+	}
+	for i, e := range edits {
+		if !e.Omit && edit(e.Name) == i {
+			keys = append(keys, e.Name)
+		}
+	}
+	for _, k := range keys {
+		if !utf8.ValidString(k) {
+			return nil, fmt.Errorf("%w: member name is not valid UTF-8", jsonx.ErrMalformed)
+		}
+	}
+	slices.SortFunc(keys, compareUTF16)
+	dst = append(dst, '{')
+	for i, k := range keys {
+		if i > 0 {
+			dst = append(dst, ',')
+		}
+		dst = appendJCSString(dst, k)
+		dst = append(dst, ':')
+		v := m[k]
+		if i := edit(k); i >= 0 {
+			v = edits[i].Value
+		}
+		var err error
+		if dst, err = appendJCSValue(dst, v, 1, jsonx.DefaultMaxDepth); err != nil {
+			return nil, err
+		}
+	}
+	return append(dst, '}'), nil
+}
+
 func appendJCSValue(dst []byte, v any, depth, maxDepth int) ([]byte, error) {
 	switch v := v.(type) {
 	case nil:

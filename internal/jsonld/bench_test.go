@@ -5,6 +5,8 @@ import (
 	"os"
 	"path/filepath"
 	"testing"
+
+	"github.com/polity-id/polity/internal/jsonx"
 )
 
 // benchCredential is the eddsa-rdfc-2022 signed credential of the DI EdDSA vectors: a
@@ -77,4 +79,42 @@ func BenchmarkToRDF_ProofNode(b *testing.B) {
 // signed credentials (graph containers, type-scoped and null scoped contexts).
 func BenchmarkToRDF_Presentation(b *testing.B) {
 	benchDoc(b, filepath.Join(presentationDir, "vp2-two.json"), nil)
+}
+
+// BenchmarkCheck measures the check-only walk of the same signed credential, decoded
+// once beforehand with json.Number leaves (as vc/dataintegrity holds it): beside
+// BenchmarkToRDFDecoded, the cost of building the dataset.
+func BenchmarkCheck(b *testing.B) {
+	p, tree := benchTree(b)
+	ctx := context.Background()
+	b.ReportAllocs()
+	for b.Loop() {
+		if err := p.Check(ctx, tree); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
+
+// BenchmarkToRDFDecoded is ToRDF of the decoded credential of BenchmarkCheck.
+func BenchmarkToRDFDecoded(b *testing.B) {
+	p, tree := benchTree(b)
+	ctx := context.Background()
+	b.ReportAllocs()
+	for b.Loop() {
+		if _, err := p.ToRDF(ctx, tree); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
+
+func benchTree(b *testing.B) (*Processor, any) {
+	tree, err := jsonx.Decode(benchCredential(b), jsonx.Limits{})
+	if err != nil {
+		b.Fatal(err)
+	}
+	p := mustProcessor(b, nil)
+	if err := p.Check(context.Background(), tree); err != nil {
+		b.Fatal(err)
+	}
+	return p, tree
 }

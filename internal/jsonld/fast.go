@@ -8,6 +8,7 @@ package jsonld
 // general path decides, and the fast path only supplies the name of the dropped term).
 
 import (
+	"encoding/json"
 	"fmt"
 	"math"
 	"sort"
@@ -66,11 +67,17 @@ type emitter struct {
 	keysBuf  [32]keyInfo
 	quadsBuf [32]rdf.Quad
 	spare    []rdf.Quad // a grown quad buffer kept from an earlier conversion
+
+	// check makes the emitter count statements instead of storing them, and skip the
+	// lexical forms of literals: the check-only mode of Processor.Check.
+	check bool
+	count int
 }
 
 type keyInfo struct {
 	key string
 	iri string
+	td  *term // the key's term definition in the active context, if any
 }
 
 var blankLabels = func() [64]string {
@@ -91,6 +98,13 @@ func (e *emitter) blank() rdf.Term {
 }
 
 func (e *emitter) emit(s, p, o rdf.Term) error {
+	if e.check {
+		if e.count >= e.max {
+			return errDecline
+		}
+		e.count++
+		return nil
+	}
 	if len(e.quads) >= e.max {
 		return errDecline
 	}
@@ -134,6 +148,34 @@ func (p *Processor) fastToRDF(doc any) (quads []rdf.Quad, hint string, ok bool) 
 	return append([]rdf.Quad(nil), dedupe(e.quads)...), "", true
 }
 
+// fastCheck runs the fast path on doc in check-only mode: it reports true when
+// fastToRDF would give a dataset of at most maxQuads statements (so that ToRDF succeeds),
+// and false when it is not sure, for the caller to run ToRDF. The expansion is the same
+// as fastToRDF's, statement by statement; only the statements and the lexical forms of
+// literals are not built. Unlike fastToRDF, doc may hold json.Number leaves (checked by
+// scanDecoded): they are read as the float64 that ToRDF would convert them to.
+func (p *Processor) fastCheck(doc any) bool {
+	if p.opts.expandContext != nil || p.opts.produceGeneralizedRDF ||
+		(p.opts.processingMode != "" && p.opts.processingMode != ld.JsonLd_1_1) {
+		return false
+	}
+	e := emitterPool.Get().(*emitter)
+	defer e.release()
+	e.p, e.max, e.check = p, p.maxQuads(), true
+	e.quads, e.keys = e.quadsBuf[:0], e.keysBuf[:0]
+	root := p.rootContext()
+	var err error
+	switch d := doc.(type) {
+	case map[string]any:
+		_, _, err = e.expandMap(root, "", d, false, nil, true, nil)
+	case []any:
+		_, _, err = e.expand(root, "", d, false, nil, nil)
+	default:
+		return false
+	}
+	return err == nil
+}
+
 // emitterPool recycles emitters, whose scratch buffers would otherwise be most of the
 // bytes allocated per conversion.
 var emitterPool = sync.Pool{New: func() any { return new(emitter) }}
@@ -141,14 +183,19 @@ var emitterPool = sync.Pool{New: func() any { return new(emitter) }}
 // release clears e and returns it to the pool, keeping a grown quad buffer of moderate
 // size for the next conversion.
 func (e *emitter) release() {
-	clear(e.quadsBuf[:])
+	if !e.check { // a checking emitter stores no statements
+		clear(e.quadsBuf[:])
+	}
 	clear(e.keysBuf[:])
 	var spare []rdf.Quad
 	if c := cap(e.quads); c > len(e.quadsBuf) && c <= maxSpareQuads {
 		spare = e.quads[:c]
 		clear(spare)
 	}
-	*e = emitter{keysBuf: e.keysBuf, quadsBuf: e.quadsBuf, spare: spare[:0]}
+	// Field by field: assigning a whole emitter would copy the buffers, with a write
+	// barrier per pointer.
+	e.p, e.quads, e.graph, e.blanks, e.labels, e.hint, e.max, e.keys = nil, nil, rdf.Term{}, 0, nil, "", 0, nil
+	e.spare, e.check, e.count = spare[:0], false, 0
 	emitterPool.Put(e)
 }
 
@@ -232,7 +279,15 @@ func (e *emitter) scalar(ctx *activeContext, ap string, v any) (xv, shape, error
 	if ap == "" || ap == "@graph" {
 		return xv{}, shNone, nil // free-floating value: dropped, as JSON-LD says
 	}
-	td := ctx.terms[ap]
+	return e.scalarTerm(ctx, ap, ctx.terms[ap], v)
+}
+
+// scalarTerm is scalar for a property ap whose term definition in ctx is td (nil if
+// none).
+func (e *emitter) scalarTerm(ctx *activeContext, ap string, td *term, v any) (xv, shape, error) {
+	if ap == "" || ap == "@graph" {
+		return xv{}, shNone, nil
+	}
 	if td != nil && (td.typ == "@id" || td.typ == "@vocab") {
 		if s, ok := v.(string); ok {
 			x, err := ctx.expandIRI(e.p, s, true, td.typ == "@vocab", nil, nil)
@@ -291,6 +346,13 @@ func (e *emitter) literal(v any, typ, lang string, hasLang bool) (rdf.Term, erro
 		}
 		return def
 	}
+	if n, isNum := v.(json.Number); isNum && e.check {
+		x, err := n.Float64()
+		if err != nil {
+			return rdf.Term{}, errDecline
+		}
+		v = x
+	}
 	switch x := v.(type) {
 	case bool:
 		return rdf.Term{Kind: rdf.Literal, Value: strconv.FormatBool(x), Datatype: dt(xsdBool)}, nil
@@ -298,13 +360,16 @@ func (e *emitter) literal(v any, typ, lang string, hasLang bool) (rdf.Term, erro
 		if math.Abs(x) >= 1<<63 {
 			return rdf.Term{}, errDecline // json-gold's integer test is platform-dependent here
 		}
+		if e.check {
+			return rdf.Term{Kind: rdf.Literal}, nil // the lexical form is not needed
+		}
 		if x != float64(int64(x)) || typ == xsdDbl {
 			return rdf.Term{Kind: rdf.Literal, Value: ld.GetCanonicalDouble(x), Datatype: dt(xsdDbl)}, nil
 		}
 		return rdf.Term{Kind: rdf.Literal, Value: strconv.FormatInt(int64(x), 10), Datatype: dt(xsdInt)}, nil
 	case string:
 		if hasLang {
-			if !validLanguage.MatchString(lang) {
+			if !validLang(lang) {
 				return rdf.Term{}, e.decline("language tag %q is not well-formed", truncate(lang))
 			}
 			return rdf.Term{Kind: rdf.Literal, Value: x, Datatype: dt(rdf.RDFLangString), Language: lang}, nil
@@ -313,6 +378,34 @@ func (e *emitter) literal(v any, typ, lang string, hasLang bool) (rdf.Term, erro
 	}
 	return rdf.Term{}, errDecline
 }
+
+// validLang is validLanguage.MatchString(s) without the regular expression engine:
+// letters, then any number of "-" followed by letters or digits.
+func validLang(s string) bool {
+	i := 0
+	for i < len(s) && isLetter(s[i]) {
+		i++
+	}
+	if i == 0 {
+		return false
+	}
+	for i < len(s) {
+		if s[i] != '-' {
+			return false
+		}
+		i++
+		j := i
+		for i < len(s) && (isLetter(s[i]) || s[i] >= '0' && s[i] <= '9') {
+			i++
+		}
+		if i == j {
+			return false
+		}
+	}
+	return true
+}
+
+func isLetter(c byte) bool { return c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' }
 
 // idTerm turns an expanded @id into a subject or object term.
 func (e *emitter) idTerm(x string) (rdf.Term, error) {
@@ -467,7 +560,7 @@ func (e *emitter) expandMap(ctx *activeContext, ap string, m map[string]any, ins
 		if k == "@context" {
 			continue
 		}
-		x, err := ctx.expandIRI(p, k, false, true, nil, nil)
+		x, td, err := ctx.expandKey(p, k)
 		if err != nil {
 			return nil, shNone, err
 		}
@@ -483,7 +576,7 @@ func (e *emitter) expandMap(ctx *activeContext, ap string, m map[string]any, ins
 			kwKeys[trailingZeros(bit)] = k
 			continue
 		}
-		e.keys = append(e.keys, keyInfo{key: k, iri: x})
+		e.keys = append(e.keys, keyInfo{key: k, iri: x, td: td})
 	}
 	props := e.keys[base:]
 	kwVal := func(bit uint16) any { return m[kwKeys[trailingZeros(bit)]] }
@@ -632,7 +725,7 @@ func (e *emitter) expandMap(ctx *activeContext, ap string, m map[string]any, ins
 	}
 	for i := range props {
 		k, x := props[i].key, props[i].iri
-		if err := e.property(ctx, subj, k, x, m[k]); err != nil {
+		if err := e.property(ctx, subj, k, x, props[i].td, m[k]); err != nil {
 			return nil, shNone, err
 		}
 	}
@@ -685,13 +778,13 @@ func trailingZeros(b uint16) int {
 }
 
 // property expands one property of a node and emits its statements.
-func (e *emitter) property(ctx *activeContext, subj rdf.Term, key, iri string, value any) error {
+// td is ctx.terms[key].
+func (e *emitter) property(ctx *activeContext, subj rdf.Term, key, iri string, td *term, value any) error {
 	p := e.p
-	if strings.HasPrefix(iri, "_:") || p.fast.iriDropped(iri) {
+	if strings.HasPrefix(iri, "_:") || p.fast.termIRIDropped(td, iri) {
 		return e.decline("property %q does not expand to an absolute IRI", truncate(key))
 	}
 	termCtx := ctx
-	td := ctx.terms[key]
 	if td != nil && td.hasCtx {
 		var err error
 		if termCtx, err = ctx.withProperty(p, td); err != nil {
@@ -708,7 +801,11 @@ func (e *emitter) property(ctx *activeContext, subj rdf.Term, key, iri string, v
 			return errDecline
 		}
 	}
-	if tt := termCtx.terms[key]; tt != nil && (tt.reverse || tt.nest != "") {
+	ttd := td // the term in termCtx
+	if termCtx != ctx {
+		ttd = termCtx.terms[key]
+	}
+	if ttd != nil && (ttd.reverse || ttd.nest != "") {
 		return errDecline
 	}
 	if _, isMap := value.(map[string]any); isMap && flags&(cLanguage|cIndex|cID|cType) != 0 {
@@ -756,9 +853,9 @@ func (e *emitter) property(ctx *activeContext, subj rdf.Term, key, iri string, v
 		return nil
 	}
 	switch value.(type) {
-	case string, float64, bool:
+	case string, float64, bool, json.Number:
 		// One scalar: the common case, without a result slice.
-		x, sh, err := e.scalar(termCtx, key, value)
+		x, sh, err := e.scalarTerm(termCtx, key, ttd, value)
 		if err != nil || sh == shNone {
 			return err
 		}

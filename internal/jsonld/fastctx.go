@@ -51,6 +51,10 @@ type term struct {
 	hasDir    bool
 	index     string
 	nest      string
+
+	// dropped memoizes droppedIRI(id) for the fast path, read and written atomically:
+	// 0 not yet known, 1 kept, 2 dropped. It is not part of the definition.
+	dropped uint32
 }
 
 // sameDefinition is json-gold's comparison of a protected term with its redefinition.
@@ -159,6 +163,27 @@ func (c *fastCache) full(gen *cacheGen) {
 		c.gen, c.root = &cacheGen{}, nil
 	}
 	c.mu.Unlock()
+}
+
+// termIRIDropped is iriDropped(iri) for the IRI of a key whose term definition in the
+// active context is t (nil if none), memoized on the definition when iri is its IRI.
+func (c *fastCache) termIRIDropped(t *term, iri string) bool {
+	if t == nil || t.id != iri {
+		return c.iriDropped(iri)
+	}
+	switch atomic.LoadUint32(&t.dropped) {
+	case 1:
+		return false
+	case 2:
+		return true
+	}
+	d := c.iriDropped(iri)
+	v := uint32(1)
+	if d {
+		v = 2
+	}
+	atomic.StoreUint32(&t.dropped, v)
+	return d
 }
 
 // iriDropped is droppedIRI with a bounded memo.
@@ -821,6 +846,25 @@ func iriLikeTerm(s string) bool {
 		}
 	}
 	return false
+}
+
+// expandKey is expandIRI(p, k, false, true, nil, nil), the expansion of a member name,
+// that also returns k's term definition in c (nil if it has none).
+func (c *activeContext) expandKey(p *Processor, k string) (string, *term, error) {
+	if ld.IsKeyword(k) {
+		return k, nil, nil
+	}
+	if isReservedKeywordForm(k) {
+		return "", nil, nil
+	}
+	if t, ok := c.terms[k]; ok {
+		if t != nil {
+			return t.id, t, nil
+		}
+		return "", nil, nil
+	}
+	x, err := c.expandIRI(p, k, false, true, nil, nil)
+	return x, nil, err
 }
 
 // expandIRI is IRI expansion as json-gold runs it. local and defined are set only during

@@ -177,6 +177,38 @@ func (p *Processor) ToRDF(ctx context.Context, doc any) ([]rdf.Quad, error) {
 	return quads, p.nameDroppedTerm(err, v)
 }
 
+// Check reports whether ToRDF(ctx, doc) succeeds, returning ToRDF's error if not, but
+// without building the dataset when it can: the fast path then walks the document with
+// the cached processed contexts, expanding every key, type and scoped context and
+// applying safe mode as ToRDF does, and only counts the statements. Whenever that walk is
+// not sure (anything the fast path leaves to json-gold, a document near MaxQuads), Check
+// runs ToRDF. It is meant for documents that are signed in another form (the JCS
+// cryptosuites), whose contexts and terms must still be checked in safe mode.
+//
+// doc takes the forms ToRDF takes; a decoded tree with json.Number leaves is read
+// without being copied.
+func (p *Processor) Check(ctx context.Context, doc any) error {
+	if err := ctx.Err(); err != nil {
+		return err
+	}
+	if !p.opts.DisableFastPath {
+		var v any
+		var err error
+		switch doc.(type) {
+		case []byte, json.RawMessage, string:
+			v, _, err = p.normalizeInput(doc)
+		default:
+			_, err = scanDecoded(doc, 0, p.maxDepth())
+			v = doc
+		}
+		if err == nil && p.fastCheck(v) {
+			return nil
+		}
+	}
+	_, err := p.ToRDF(ctx, doc)
+	return err
+}
+
 // nameDroppedTerm improves json-gold's safe-mode error, which does not say which key was
 // dropped, by asking the fast path (which names it when it gets that far). v must be the
 // unprocessed document.
@@ -302,6 +334,9 @@ func scanDecoded(v any, depth, maxDepth int) (needCopy bool, err error) {
 	case nil, string, bool, float64:
 		return false, nil
 	case json.Number:
+		if _, err := t.Float64(); err != nil {
+			return false, fmt.Errorf("%w: number out of range", ErrMalformed)
+		}
 		return true, nil
 	case map[string]any:
 		if depth+1 > maxDepth {

@@ -45,6 +45,16 @@ func ParseDocument(data []byte, lim DocumentLimits) (*Document, error) {
 	return &Document{m: m}, nil
 }
 
+// Members returns the document's top-level object as decoded (json.Number numbers),
+// so that callers read it rather than decode the bytes again. It is shared: the
+// caller must not modify it or anything it holds.
+func (d *Document) Members() map[string]any {
+	if d == nil {
+		return nil
+	}
+	return d.m
+}
+
 // decodeDocument parses a document with the default limits.
 func decodeDocument(data []byte) (map[string]any, error) {
 	return decodeDocumentLimits(data, DocumentLimits{}.jsonx())

@@ -5,6 +5,7 @@ import (
 	"reflect"
 	"time"
 
+	"github.com/polity-id/polity/internal/canon"
 	"github.com/polity-id/polity/internal/multi"
 	"github.com/polity-id/polity/internal/vcerr"
 )
@@ -200,6 +201,24 @@ func hasContextPrefix(doc, prefix any) bool {
 		}
 	}
 	return true
+}
+
+// jcsEdits is inputs for a JCS suite, as edits of doc and of the proof p, for
+// canon.AppendJCSObject: it gives the same unsecured document and proof configuration
+// without copying either.
+func (s *suite) jcsEdits(doc map[string]any, p map[string]any, previous []any) (docEdits, cfgEdits []canon.Member, err error) {
+	docEdits = append(make([]canon.Member, 0, 2), canon.Member{Name: "proof", Omit: previous == nil, Value: previous})
+	cfgEdits = append(make([]canon.Member, 0, 2), canon.Member{Name: "proofValue", Omit: true})
+	if pctx, hasPctx := p["@context"]; hasPctx {
+		if !hasContextPrefix(doc["@context"], pctx) {
+			return nil, nil, fmt.Errorf("%w: document @context does not start with the proof's @context", vcerr.ErrInvalidSignature)
+		}
+		docEdits = append(docEdits, canon.Member{Name: "@context", Value: pctx})
+	} else {
+		dctx, ok := doc["@context"]
+		cfgEdits = append(cfgEdits, canon.Member{Name: "@context", Value: dctx, Omit: !ok})
+	}
+	return docEdits, cfgEdits, nil
 }
 
 // inputs builds the unsecured document and proof configuration for proof p of

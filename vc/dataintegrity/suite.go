@@ -6,6 +6,7 @@ import (
 	"crypto/sha512"
 	"errors"
 	"fmt"
+	"sync"
 
 	"github.com/polity-id/polity/did"
 	"github.com/polity-id/polity/internal/canon"
@@ -107,15 +108,17 @@ func rdfcOptions(t did.KeyType) *canon.Options {
 // processed a document that contains this one (Verify checks the secured document
 // once, proofs included).
 func (s *suite) canonical(ctx context.Context, p *jsonld.Processor, t did.KeyType, doc map[string]any, checked bool) ([]byte, error) {
-	if !s.rdfc && checked {
+	if !s.rdfc {
+		if !checked {
+			if err := p.Check(ctx, doc); err != nil {
+				return nil, jsonldError(err)
+			}
+		}
 		return jcsValue(doc)
 	}
 	quads, err := p.ToRDF(ctx, doc)
 	if err != nil {
 		return nil, jsonldError(err)
-	}
-	if !s.rdfc {
-		return jcsValue(doc)
 	}
 	res, err := canon.CanonicalizeContext(ctx, quads, rdfcOptions(t))
 	if err != nil {
@@ -138,6 +141,9 @@ func jcsValue(doc map[string]any) ([]byte, error) {
 // hashData computes hash(canonical proof config) || hash(canonical document), the
 // data that is signed.
 func (s *suite) hashData(ctx context.Context, p *jsonld.Processor, t did.KeyType, config, doc map[string]any, checked bool) ([]byte, error) {
+	if !s.rdfc {
+		return s.hashJCS(ctx, p, t, config, doc, checked)
+	}
 	cc, err := s.canonical(ctx, p, t, config, checked)
 	if err != nil {
 		return nil, fmt.Errorf("proof configuration: %w", err)
@@ -150,6 +156,68 @@ func (s *suite) hashData(ctx context.Context, p *jsonld.Processor, t did.KeyType
 	out = appendHash(out, t, cc)
 	return appendHash(out, t, dc), nil
 }
+
+// hashJCS is hashData for a JCS suite: the canonical JSON is written to a pooled
+// buffer and hashed at once.
+func (s *suite) hashJCS(ctx context.Context, p *jsonld.Processor, t did.KeyType, config, doc map[string]any, checked bool) ([]byte, error) {
+	if !checked {
+		if err := p.Check(ctx, config); err != nil {
+			return nil, fmt.Errorf("proof configuration: %w", jsonldError(err))
+		}
+		if err := p.Check(ctx, doc); err != nil {
+			return nil, fmt.Errorf("document: %w", jsonldError(err))
+		}
+	}
+	bp := jcsBuffers.Get().(*[]byte)
+	defer func() {
+		if cap(*bp) <= maxPooledJCS {
+			jcsBuffers.Put(bp)
+		}
+	}()
+	out := make([]byte, 0, 2*hashSize(t))
+	for _, v := range []map[string]any{config, doc} {
+		b, err := canon.AppendJCSValue((*bp)[:0], v)
+		if err != nil {
+			what := "document"
+			if len(out) == 0 {
+				what = "proof configuration"
+			}
+			return nil, fmt.Errorf("%s: %w: %w", what, vcerr.ErrMalformed, err)
+		}
+		out = appendHash(out, t, b)
+		*bp = b[:0]
+	}
+	return out, nil
+}
+
+// hashJCSEdits is hashJCS for a proof configuration and a document given as edits of
+// the proof and of the secured document (see jcsEdits); the contexts are checked by
+// the caller.
+func hashJCSEdits(t did.KeyType, proof map[string]any, cfgEdits []canon.Member, doc map[string]any, docEdits []canon.Member) ([]byte, error) {
+	bp := jcsBuffers.Get().(*[]byte)
+	defer func() {
+		if cap(*bp) <= maxPooledJCS {
+			jcsBuffers.Put(bp)
+		}
+	}()
+	out := make([]byte, 0, 2*hashSize(t))
+	b, err := canon.AppendJCSObject((*bp)[:0], proof, cfgEdits...)
+	if err != nil {
+		return nil, fmt.Errorf("proof configuration: %w: %w", vcerr.ErrMalformed, err)
+	}
+	out = appendHash(out, t, b)
+	if b, err = canon.AppendJCSObject(b[:0], doc, docEdits...); err != nil {
+		return nil, fmt.Errorf("document: %w: %w", vcerr.ErrMalformed, err)
+	}
+	out = appendHash(out, t, b)
+	*bp = b[:0]
+	return out, nil
+}
+
+// jcsBuffers recycles the buffers of hashJCS; maxPooledJCS bounds those kept.
+var jcsBuffers = sync.Pool{New: func() any { b := make([]byte, 0, 2048); return &b }}
+
+const maxPooledJCS = 64 << 10
 
 // jsonldError maps a JSON-LD processing error to the shared kinds.
 func jsonldError(err error) error {

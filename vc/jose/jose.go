@@ -201,7 +201,7 @@ func verify(ctx context.Context, token string, opts *VerifyOptions, vp bool) (*V
 		return nil, fmt.Errorf("%w: cty %q, want %q", ErrMediaType, j.Header.Cty, cty)
 	}
 	var c claims
-	if err := jsonx.Unmarshal(j.Payload, &c, jsonx.Limits{MaxBytes: opts.maxBytes()}); err != nil {
+	if err := unmarshalFields(j.Payload, &c, jsonx.Limits{MaxBytes: opts.maxBytes()}); err != nil {
 		return nil, fmt.Errorf("%w: payload: %w", ErrMalformed, err)
 	}
 	if j.Payload[0] != '{' {
@@ -307,11 +307,11 @@ func idOf(raw json.RawMessage) (string, error) {
 		}
 		return s, nil
 	}
-	var o struct {
-		ID string `json:"id"`
-	}
-	if json.Unmarshal(raw, &o) == nil && o.ID != "" {
-		return o.ID, nil
+	if id := member(raw, "id"); id != nil {
+		var s string
+		if json.Unmarshal(id, &s) == nil && s != "" {
+			return s, nil
+		}
 	}
 	return "", fmt.Errorf("%w: issuer/holder must be a string or an object with an id", ErrMalformed)
 }
@@ -346,7 +346,7 @@ func envelopedTokens(raw json.RawMessage) ([]enveloped, error) {
 			ID   string          `json:"id"`
 			Type json.RawMessage `json:"type"`
 		}
-		if err := json.Unmarshal(e, &env); err != nil || !hasType(env.Type, "EnvelopedVerifiableCredential") {
+		if err := unmarshalFields(e, &env, jsonx.Limits{MaxBytes: len(e)}); err != nil || !hasType(env.Type, "EnvelopedVerifiableCredential") {
 			return nil, fmt.Errorf("%w: verifiableCredential[%d] is not an EnvelopedVerifiableCredential", ErrMalformed, i)
 		}
 		rest, ok := strings.CutPrefix(env.ID, "data:")

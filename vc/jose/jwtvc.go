@@ -91,7 +91,7 @@ func VerifyJWTVC(ctx context.Context, token string, opts *VerifyOptions) (*Verif
 		Exp json.RawMessage `json:"exp"`
 		Nbf json.RawMessage `json:"nbf"`
 	}
-	if err := jsonx.Unmarshal(j.Payload, &p, jsonx.Limits{MaxBytes: opts.maxBytes()}); err != nil {
+	if err := unmarshalFields(j.Payload, &p, jsonx.Limits{MaxBytes: opts.maxBytes()}); err != nil {
 		return nil, fmt.Errorf("%w: payload: %w", ErrMalformed, err)
 	}
 	if p.VC == nil {

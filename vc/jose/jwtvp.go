@@ -120,7 +120,7 @@ func VerifyJWTVP(ctx context.Context, token string, opts *VerifyOptions) (*Verif
 		Nbf   json.RawMessage `json:"nbf"`
 		Iat   json.RawMessage `json:"iat"`
 	}
-	if err := jsonx.Unmarshal(j.Payload, &p, jsonx.Limits{MaxBytes: opts.maxBytes()}); err != nil {
+	if err := unmarshalFields(j.Payload, &p, jsonx.Limits{MaxBytes: opts.maxBytes()}); err != nil {
 		return nil, fmt.Errorf("%w: payload: %w", ErrMalformed, err)
 	}
 	if p.VP == nil {

@@ -18,7 +18,7 @@ import (
 // VerifiableCredential or without issuer is refused.
 func SignCredential(credential []byte, key any, kid string) (string, error) {
 	var c claims
-	if err := jsonx.Unmarshal(credential, &c, jsonx.Limits{MaxBytes: DefaultMaxBytes}); err != nil {
+	if err := unmarshalFields(credential, &c, jsonx.Limits{MaxBytes: DefaultMaxBytes}); err != nil {
 		return "", fmt.Errorf("%w: %w", ErrMalformed, err)
 	}
 	if c.VC != nil || c.VP != nil {

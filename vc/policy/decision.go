@@ -31,6 +31,7 @@ const (
 	CodeHolderBinding   Code = "HOLDER_BINDING"   // the presentation's holder proof failed
 	CodeReplayed        Code = "REPLAYED"         // the challenge is unknown, expired or already used
 	CodeMalformed       Code = "MALFORMED"        // the input could not be read
+	CodeNotRecorded     Code = "NOT_RECORDED"     // the check could not be recorded, so it does not admit
 )
 
 // Reason says why a credential was denied.

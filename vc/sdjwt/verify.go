@@ -9,6 +9,7 @@ import (
 	"fmt"
 	"math"
 	"slices"
+	"strings"
 	"time"
 
 	"github.com/polity-id/polity/did"
@@ -101,7 +102,17 @@ type Verified struct {
 	KeyBound bool
 	// HolderKey is the key from "cnf" that signed the KB-JWT, when KeyBound.
 	HolderKey crypto.PublicKey
+	// Signer is the DID whose verification method signed the issuer JWT when
+	// the key was resolved with VerifyOptions.Resolver, else the "iss" claim
+	// ("" when absent). A caller that reports an issuer named elsewhere in the
+	// claims (a VCDM "issuer") must check that it is this DID.
+	Signer string
 }
+
+// registeredClaims are the JWT claims Verify reads from the issuer-signed
+// payload itself: a disclosure must not supply them, or an issuer, lifetime or
+// holder key would escape the checks made before disclosures are applied.
+var registeredClaims = []string{"iss", "nbf", "exp", "cnf"}
 
 // Verify checks an SD-JWT or SD-JWT+KB (compact form): the issuer
 // signature (the algorithm comes from the issuer key), "typ", "exp"/"nbf",
@@ -141,6 +152,10 @@ func Verify(ctx context.Context, token string, opts *VerifyOptions) (*Verified, 
 	if err != nil {
 		return nil, err
 	}
+	signer := iss
+	if opts.Key == nil && opts.KeyFunc == nil {
+		signer = kidDID(iss, j.Header.Kid)
+	}
 	if err := j.Verify(pub); err != nil {
 		return nil, joseErr("issuer JWT", err)
 	}
@@ -162,11 +177,26 @@ func Verify(ctx context.Context, token string, opts *VerifyOptions) (*Verified, 
 	if err != nil {
 		return nil, err
 	}
+	mustSign := registeredClaims
+	if _, hasContext := payload["@context"]; (j.Header.Typ == TypeVC || j.Header.Typ == TypeVCLegacy) && !isVCDM(j.Header.Typ, hasContext) {
+		mustSign = nonDisclosableVC
+	}
+	var unsigned []string // processing works in place: note what the issuer signed first
+	for _, name := range mustSign {
+		if _, signed := payload[name]; !signed {
+			unsigned = append(unsigned, name)
+		}
+	}
 	claims, err := p.run(payload)
 	if err != nil {
 		return nil, err
 	}
-	out := &Verified{Typ: j.Header.Typ, Alg: j.Header.Alg, Kid: j.Header.Kid, Claims: claims, Disclosures: sd.Disclosures}
+	for _, name := range unsigned {
+		if _, disclosed := claims[name]; disclosed {
+			return nil, fmt.Errorf("%w: %q must be in the signed payload, not disclosed", ErrDisclosure, name)
+		}
+	}
+	out := &Verified{Typ: j.Header.Typ, Alg: j.Header.Alg, Kid: j.Header.Kid, Claims: claims, Disclosures: sd.Disclosures, Signer: signer}
 	pol := opts.KeyBinding
 	if sd.KBJWT == "" {
 		if pol != nil && pol.Required {
@@ -180,6 +210,18 @@ func Verify(ctx context.Context, token string, opts *VerifyOptions) (*Verified, 
 	}
 	out.KeyBound, out.HolderKey = true, hk
 	return out, nil
+}
+
+// kidDID is the DID of a kid DID URL ("#frag" is relative to iss).
+func kidDID(iss, kid string) string {
+	if strings.HasPrefix(kid, "#") {
+		kid = iss + kid
+	}
+	u, err := did.ParseURL(kid)
+	if err != nil {
+		return ""
+	}
+	return u.DID.String()
 }
 
 func issuerKey(ctx context.Context, opts *VerifyOptions, iss, kid string) (crypto.PublicKey, error) {

@@ -21,12 +21,15 @@ const (
 //
 // With RequireIssued, only challenges this store issued are accepted (the
 // serve mode, where a scanner first fetches GET /challenge). Without it, any
-// challenge the holder chose is accepted once within the TTL: presentations made
-// offline can be checked, and a copy of one is refused while the door remembers
-// it. It is safe for concurrent use.
+// challenge the holder chose is accepted once, and remembered as used for the
+// TTL: presentations made offline can be checked, and a copy of one is refused
+// while the store remembers it. A [Door] without RequireIssued therefore also
+// refuses presentations created longer than the TTL ago, and remembers their
+// challenges for the TTL plus twice its clock skew. It is safe for concurrent use.
 type Challenges struct {
 	requireIssued bool
 	ttl           time.Duration
+	hold          time.Duration // how long a used challenge is remembered
 	max           int
 
 	mu     sync.Mutex
@@ -50,7 +53,7 @@ func NewChallenges(requireIssued bool, ttl time.Duration, max int) *Challenges {
 	if max <= 0 {
 		max = DefaultMaxChallenges
 	}
-	return &Challenges{requireIssued: requireIssued, ttl: ttl, max: max,
+	return &Challenges{requireIssued: requireIssued, ttl: ttl, hold: ttl, max: max,
 		issued: map[string]time.Time{}, used: map[string]time.Time{}}
 }
 
@@ -97,6 +100,15 @@ func (c *Challenges) check(nonce string, now time.Time) error {
 	return nil
 }
 
+// outstanding reports whether nonce was issued by this store and is neither
+// used nor expired.
+func (c *Challenges) outstanding(nonce string, now time.Time) bool {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	exp, ok := c.issued[nonce]
+	return ok && now.Before(exp)
+}
+
 // Redeem uses nonce up: it checks it as [Challenges.Check] does and then
 // remembers it as used until its TTL passes. Of two concurrent redemptions of
 // one challenge, exactly one succeeds.
@@ -115,34 +127,32 @@ func (c *Challenges) Redeem(nonce string, now time.Time) error {
 		return fmt.Errorf("%w: too many recent challenges", ErrReplay)
 	}
 	delete(c.issued, nonce)
-	exp := now.Add(c.ttl)
+	exp := now.Add(c.hold)
 	c.used[nonce] = exp
 	c.order = append(c.order, stamp{nonce, exp, true})
 	return nil
 }
 
 // prune forgets expired entries, and with dropIssued also the oldest outstanding
-// challenges while the store is full. The caller holds c.mu.
+// challenges while the store is full; used challenges are never dropped before
+// they expire. The caller holds c.mu.
 func (c *Challenges) prune(now time.Time, dropIssued bool) {
-	i := 0
-	for ; i < len(c.order); i++ {
-		s := c.order[i]
-		full := len(c.issued)+len(c.used) >= c.max
-		expired := !now.Before(s.expiry)
-		if !expired && !(full && dropIssued && !s.used) {
-			break
-		}
+	kept := c.order[:0]
+	for _, s := range c.order {
+		m := c.issued
 		if s.used {
-			if expired {
-				if e, ok := c.used[s.nonce]; ok && e.Equal(s.expiry) {
-					delete(c.used, s.nonce)
-				}
-			} else {
-				break
-			}
-		} else if e, ok := c.issued[s.nonce]; ok && e.Equal(s.expiry) {
-			delete(c.issued, s.nonce)
+			m = c.used
 		}
+		if e, ok := m[s.nonce]; !ok || !e.Equal(s.expiry) {
+			continue // redeemed or replaced since: a stale stamp
+		}
+		full := len(c.issued)+len(c.used) >= c.max
+		if !now.Before(s.expiry) || !s.used && dropIssued && full {
+			delete(m, s.nonce)
+			continue
+		}
+		kept = append(kept, s)
 	}
-	c.order = c.order[i:]
+	clear(c.order[len(kept):])
+	c.order = kept
 }

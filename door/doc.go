@@ -16,7 +16,9 @@
 //   - The door: [Open], [New], [Setup], [Config], [Door.Check], [Outcome].
 //   - Replay protection: [Challenges], [Door.IssueChallenge]; every presentation
 //     must be bound to a challenge (nonce) and to the door's id (audience or
-//     domain), and each challenge is good for one check.
+//     domain), and each challenge is good for one check; a challenge the holder
+//     chose (not issued by the door) only in a presentation created within the
+//     challenge TTL.
 //   - Verification: [PresentationVerifier] with [Verifier] (vp+jwt, SD-JWT) and
 //     [DataIntegrity]; [StatusLists] checks Bitstring Status Lists.
 //   - HTTP: [Door.Handler], [Door.Serve], [Listen] (loopback only by default).

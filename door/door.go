@@ -24,7 +24,10 @@ const DefaultMaxPresentationBytes = 256 << 10
 // Config tunes a door. The zero value (or nil) gives the documented defaults.
 type Config struct {
 	// RequireIssuedChallenge accepts only challenges the door issued
-	// ([Door.IssueChallenge]); otherwise any challenge is accepted once.
+	// ([Door.IssueChallenge]); otherwise any challenge is accepted once, and
+	// one the door did not issue only in a presentation created at most
+	// ChallengeTTL ago (vp+jwt and KB-JWT iat, Data Integrity proof created), so
+	// that a copy cannot be replayed once the door has forgotten the challenge.
 	RequireIssuedChallenge bool
 	// ChallengeTTL is how long a challenge is good for and remembered once
 	// used; 0 means DefaultChallengeTTL.
@@ -76,6 +79,7 @@ type Door struct {
 	log        *Log
 	now        func() time.Time
 	maxBytes   int
+	skew       time.Duration // clock tolerance of a presentation's creation time
 }
 
 // New returns a door named id, which is the domain (audience) holders must bind
@@ -111,7 +115,14 @@ func New(id string, s Setup, cfg *Config) (*Door, error) {
 		}
 		d.verifier = &Verifier{Resolver: s.Resolver, Status: s.Status, DataIntegrity: di, Now: d.now, Skew: cfg.Skew}
 	}
+	d.skew = cfg.Skew
+	if d.skew <= 0 {
+		d.skew = time.Minute
+	}
 	d.challenges = NewChallenges(cfg.RequireIssuedChallenge, cfg.ChallengeTTL, cfg.MaxChallenges)
+	// A presentation created up to skew in the future and accepted up to TTL plus
+	// skew after its creation must find its challenge still remembered.
+	d.challenges.hold = d.challenges.ttl + 2*d.skew + time.Second
 	return d, nil
 }
 
@@ -142,10 +153,13 @@ func (o *Outcome) Err() error {
 // Data Integrity JSON presentation), applies the policy to each credential and
 // allows when at least one credential passes. The challenge the holder signed
 // must be acceptable to the door's challenge store, and is used up once the
-// holder's proof verifies. The check is recorded in the log, when there is one.
+// holder's proof verifies. Without Config.RequireIssuedChallenge the
+// presentation must also have been created at most Config.ChallengeTTL ago,
+// unless its challenge is one the door issued and still awaits. The check is recorded in the log, when there is one.
 //
 // The Outcome is always non-nil; the error is non-nil only when the check-in
-// could not be logged (it wraps ErrLog).
+// could not be logged (it wraps ErrLog), and the Outcome then denies with
+// policy.CodeNotRecorded.
 func (d *Door) Check(ctx context.Context, raw []byte) (*Outcome, error) {
 	now := d.now()
 	o := d.check(ctx, raw, now)
@@ -166,7 +180,13 @@ func (d *Door) Check(ctx context.Context, raw []byte) (*Outcome, error) {
 	for _, r := range o.Reasons {
 		e.Reasons = append(e.Reasons, r.Code)
 	}
-	return o, d.log.Append(e)
+	if err := d.log.Append(e); err != nil {
+		// The door must not admit an entry it could not record.
+		o.Allow = false
+		o.Reasons = append(o.Reasons, policy.NewReason(policy.CodeNotRecorded, err))
+		return o, err
+	}
+	return o, nil
 }
 
 func (d *Door) check(ctx context.Context, raw []byte, now time.Time) *Outcome {
@@ -179,7 +199,7 @@ func (d *Door) check(ctx context.Context, raw []byte, now time.Time) *Outcome {
 		return deny(policy.CodeMalformed, fmt.Errorf("%w: presentation over %d bytes", ErrTooLarge, d.maxBytes))
 	}
 	o.Format = detectFormat(raw)
-	challenge, err := peekChallenge(raw, o.Format)
+	challenge, created, err := peekChallenge(raw, o.Format)
 	if err != nil {
 		return deny(policy.CodeMalformed, err)
 	}
@@ -195,7 +215,11 @@ func (d *Door) check(ctx context.Context, raw []byte, now time.Time) *Outcome {
 		}
 	}
 	if verr == nil {
-		if err := d.challenges.Redeem(challenge, now); err != nil {
+		err := d.fresh(challenge, created, now)
+		if err == nil {
+			err = d.challenges.Redeem(challenge, now)
+		}
+		if err != nil {
 			o.Checks = append(o.Checks, vc.Check{Name: CheckChallenge, Status: vc.Failed, Err: err})
 			return deny(policy.CodeReplayed, err)
 		}
@@ -262,6 +286,24 @@ func (d *Door) check(ctx context.Context, raw []byte, now time.Time) *Outcome {
 	return o
 }
 
+// fresh checks, when the door accepts challenges the holder chose and challenge
+// is not one it issued and still awaits, that a presentation created at created
+// is at most the challenge TTL old at now. Errors wrap ErrReplay.
+func (d *Door) fresh(challenge string, created, now time.Time) error {
+	if d.challenges.requireIssued || d.challenges.outstanding(challenge, now) {
+		return nil
+	}
+	switch {
+	case created.IsZero():
+		return fmt.Errorf("%w: the presentation has no creation time (iat or created) to bound a self-chosen challenge", ErrReplay)
+	case created.After(now.Add(d.skew)):
+		return fmt.Errorf("%w: the presentation was created in the future", ErrReplay)
+	case now.Sub(created) > d.challenges.ttl+d.skew:
+		return fmt.Errorf("%w: the presentation was created more than %v ago", ErrReplay, d.challenges.ttl)
+	}
+	return nil
+}
+
 // presentationCode is the reason code of a presentation-level failure.
 func presentationCode(err error, checks []vc.Check) policy.Code {
 	for _, ch := range checks {
@@ -281,9 +323,10 @@ func presentationCode(err error, checks []vc.Check) policy.Code {
 }
 
 // peekChallenge reads, without verifying anything, the challenge a presentation
-// claims to be bound to: the "nonce" of a vp+jwt or of an SD-JWT's KB-JWT, or the
-// "challenge" of a Data Integrity proof.
-func peekChallenge(raw []byte, format string) (string, error) {
+// claims to be bound to and when it was created: the "nonce" and "iat" of a
+// vp+jwt or of an SD-JWT's KB-JWT, or the "challenge" and "created" of a Data
+// Integrity proof. The creation time is zero when absent or unreadable.
+func peekChallenge(raw []byte, format string) (string, time.Time, error) {
 	var payload []byte
 	switch format {
 	case FormatDataIntegrity:
@@ -291,53 +334,59 @@ func peekChallenge(raw []byte, format string) (string, error) {
 			Proof json.RawMessage `json:"proof"`
 		}
 		if err := jsonx.Unmarshal(raw, &doc, jsonx.Limits{MaxBytes: len(raw) + 1}); err != nil {
-			return "", fmt.Errorf("%w: %w", vc.ErrMalformed, err)
+			return "", time.Time{}, fmt.Errorf("%w: %w", vc.ErrMalformed, err)
 		}
-		var proofs []struct {
+		type diProof struct {
 			Challenge string `json:"challenge"`
+			Created   string `json:"created"`
 		}
+		var proofs []diProof
 		if json.Unmarshal(doc.Proof, &proofs) != nil {
-			var one struct {
-				Challenge string `json:"challenge"`
-			}
+			var one diProof
 			_ = json.Unmarshal(doc.Proof, &one)
 			proofs = append(proofs, one)
 		}
 		for _, p := range proofs {
 			if p.Challenge != "" {
-				return p.Challenge, nil
+				created, _ := vc.ParseDateTime(p.Created)
+				return p.Challenge, created, nil
 			}
 		}
-		return "", nil
+		return "", time.Time{}, nil
 	case FormatSDJWT:
 		s, err := sdjwt.Parse(strings.TrimSpace(string(raw)), nil)
 		if err != nil {
-			return "", err
+			return "", time.Time{}, err
 		}
 		if s.KBJWT == "" {
-			return "", nil
+			return "", time.Time{}, nil
 		}
 		j, err := ijose.Parse(s.KBJWT, nil)
 		if err != nil {
-			return "", fmt.Errorf("%w: key binding JWT: %w", vc.ErrMalformed, err)
+			return "", time.Time{}, fmt.Errorf("%w: key binding JWT: %w", vc.ErrMalformed, err)
 		}
 		payload = j.Payload
 	default:
 		j, err := ijose.Parse(strings.TrimSpace(string(raw)), nil)
 		if err != nil {
-			return "", fmt.Errorf("%w: %w", vc.ErrMalformed, err)
+			return "", time.Time{}, fmt.Errorf("%w: %w", vc.ErrMalformed, err)
 		}
 		payload = j.Payload
 	}
 	var claims struct {
 		Nonce json.RawMessage `json:"nonce"`
+		Iat   json.RawMessage `json:"iat"`
 	}
 	if err := jsonx.Unmarshal(payload, &claims, jsonx.Limits{}); err != nil {
-		return "", fmt.Errorf("%w: %w", vc.ErrMalformed, err)
+		return "", time.Time{}, fmt.Errorf("%w: %w", vc.ErrMalformed, err)
 	}
 	var nonce string
 	if claims.Nonce != nil && json.Unmarshal(claims.Nonce, &nonce) != nil {
-		return "", fmt.Errorf("%w: nonce is not a string", vc.ErrMalformed)
+		return "", time.Time{}, fmt.Errorf("%w: nonce is not a string", vc.ErrMalformed)
 	}
-	return nonce, nil
+	var created time.Time
+	if claims.Iat != nil {
+		created, _ = numericDate(json.Number(claims.Iat))
+	}
+	return nonce, created, nil
 }

@@ -3,6 +3,7 @@ package door
 import (
 	"bytes"
 	"context"
+	"encoding/json"
 	"errors"
 	"os"
 	"path/filepath"
@@ -13,6 +14,7 @@ import (
 
 	"github.com/polity-id/polity/sybil"
 	"github.com/polity-id/polity/vc"
+	"github.com/polity-id/polity/vc/jose"
 	"github.com/polity-id/polity/vc/policy"
 	"github.com/polity-id/polity/vc/sdjwt"
 )
@@ -90,7 +92,12 @@ func TestCheck(t *testing.T) {
 			[]policy.Code{policy.CodeReplayed}, ErrReplay},
 		{"tampered holder signature", func() []byte {
 			b := present(t, w.alice, w.aliceDID, doorID, fresh(), w.issue(t, w.aliceDID, good))
-			b[len(b)-5] ^= 'A' ^ 'B'
+			// Swap a base64url letter for another, so the token stays well formed.
+			if b[len(b)-5] == 'A' {
+				b[len(b)-5] = 'B'
+			} else {
+				b[len(b)-5] = 'A'
+			}
 			return b
 		}, []policy.Code{policy.CodeHolderBinding}, vc.ErrInvalidSignature},
 		{"tampered credential", func() []byte {
@@ -341,5 +348,92 @@ func TestTooLarge(t *testing.T) {
 	o, _ := d.Check(context.Background(), bytes.Repeat([]byte("a"), 65))
 	if o.Allow || !errors.Is(o.Err(), ErrTooLarge) {
 		t.Fatalf("%v", o.Reasons)
+	}
+}
+
+// A copy of a presentation with a challenge the holder chose must stay refused
+// after the door has forgotten the used challenge (offline mode).
+func TestReplayAfterChallengeTTL(t *testing.T) {
+	w := newWorld(t)
+	for _, tc := range []struct {
+		name string
+		vp   func() []byte
+	}{
+		{"vp+jwt", func() []byte {
+			return present(t, w.alice, w.aliceDID, doorID, "copied-jwt", w.issue(t, w.aliceDID, w.defaults(w.aliceDID)))
+		}},
+		{"data-integrity", func() []byte {
+			return w.presentDI(t, w.alice, w.aliceDID, doorID, "copied-di", w.defaults(w.aliceDID))
+		}},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			now := testNow
+			d := w.open(t, &Config{Now: func() time.Time { return now }})
+			vp := tc.vp()
+			if o, _ := d.Check(context.Background(), vp); !o.Allow {
+				t.Fatalf("first use: %v", o.Reasons)
+			}
+			for _, later := range []time.Duration{time.Minute, DefaultChallengeTTL + time.Second, 10 * time.Minute, 48 * time.Hour} {
+				now = testNow.Add(later)
+				if o, _ := d.Check(context.Background(), vp); o.Allow || !errors.Is(o.Err(), ErrReplay) {
+					t.Fatalf("replay %v later: %v", later, o.Reasons)
+				}
+			}
+		})
+	}
+}
+
+// Without an issued challenge, a presentation must say when it was created.
+func TestSelfChosenChallengeNeedsCreationTime(t *testing.T) {
+	w := newWorld(t)
+	d := w.open(t, nil)
+	vp := map[string]any{"@context": []any{vc.ContextV2}, "type": []any{"VerifiablePresentation"}, "holder": w.aliceDID,
+		"verifiableCredential": []any{jose.Envelope(w.issue(t, w.aliceDID, w.defaults(w.aliceDID)))}}
+	b, err := json.Marshal(vp)
+	must(t, err)
+	tok, err := jose.SignPresentation(b, w.alice, w.aliceDID+"#"+w.aliceDID[len("did:key:"):], doorID, "no-iat")
+	must(t, err)
+	if o, _ := d.Check(context.Background(), []byte(tok)); o.Allow || !errors.Is(o.Err(), ErrReplay) {
+		t.Fatalf("no iat: %v", o.Reasons)
+	}
+	// An issued challenge still awaited needs no creation time.
+	c, _ := d.IssueChallenge()
+	tok, err = jose.SignPresentation(b, w.alice, w.aliceDID+"#"+w.aliceDID[len("did:key:"):], doorID, c)
+	must(t, err)
+	if o, _ := d.Check(context.Background(), []byte(tok)); !o.Allow {
+		t.Fatalf("issued challenge, no iat: %v", o.Reasons)
+	}
+	if o, _ := d.Check(context.Background(), []byte(tok)); o.Allow || !errors.Is(o.Err(), ErrReplay) {
+		t.Fatalf("issued challenge replayed: %v", o.Reasons)
+	}
+}
+
+// A check-in that cannot be recorded must not read as allowed.
+func TestUnloggedCheckDenied(t *testing.T) {
+	w := newWorld(t)
+	l, err := OpenLog(filepath.Join(t.TempDir(), "log.jsonl"), 1)
+	must(t, err)
+	d := w.open(t, &Config{Log: l})
+	must(t, l.Close())
+	o, err := d.Check(context.Background(), present(t, w.alice, w.aliceDID, doorID, "unlogged", w.issue(t, w.aliceDID, w.defaults(w.aliceDID))))
+	if !errors.Is(err, ErrLog) {
+		t.Fatalf("error %v, want ErrLog", err)
+	}
+	if o.Allow || !errors.Is(o.Err(), ErrLog) || !reflect.DeepEqual(reasonCodes(o), []policy.Code{policy.CodeNotRecorded}) {
+		t.Fatalf("unlogged check: allow %v, %v", o.Allow, o.Reasons)
+	}
+}
+
+// A used challenge at the head of the store must not stop Issue from dropping
+// the oldest outstanding challenges: the store stays bounded.
+func TestChallengesBoundedAfterRedeem(t *testing.T) {
+	c := NewChallenges(true, time.Minute, 4)
+	n, _ := c.Issue(testNow)
+	must(t, c.Redeem(n, testNow))
+	for range 100 {
+		c.Issue(testNow)
+	}
+	if len(c.issued)+len(c.used) > 4 {
+		t.Fatalf("%d outstanding and %d used challenges, cap 4", len(c.issued), len(c.used))
 	}
 }

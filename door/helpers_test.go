@@ -154,7 +154,8 @@ func present(t testing.TB, holderKey *did.PrivateKey, holderDID, aud, nonce stri
 	for _, tok := range tokens {
 		creds = append(creds, jose.Envelope(tok))
 	}
-	vp := map[string]any{"@context": []any{vc.ContextV2}, "type": []any{"VerifiablePresentation"}, "holder": holderDID, "verifiableCredential": creds}
+	vp := map[string]any{"@context": []any{vc.ContextV2}, "type": []any{"VerifiablePresentation"}, "holder": holderDID, "verifiableCredential": creds,
+		"iat": testNow.Unix()}
 	b, err := json.Marshal(vp)
 	must(t, err)
 	kid := holderDID + "#" + holderDID[len("did:key:"):]

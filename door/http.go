@@ -104,9 +104,14 @@ func Listen(addr string, allowRemote bool) (net.Listener, error) {
 	return ln, nil
 }
 
+// shutdownTimeout is how long Serve waits for checks in flight.
+var shutdownTimeout = 5 * time.Second
+
 // Serve answers the HTTP API on ln until ctx is done, then shuts down
 // gracefully (waiting up to five seconds for checks in flight) and returns nil.
-// The server has read, write and idle timeouts and a header size cap.
+// A connection that outlasts the wait is closed, and Serve returns
+// context.DeadlineExceeded. The server has read, write and idle timeouts and a
+// header size cap.
 func (d *Door) Serve(ctx context.Context, ln net.Listener) error {
 	srv := &http.Server{
 		Handler:           d.Handler(),
@@ -124,9 +129,13 @@ func (d *Door) Serve(ctx context.Context, ln net.Listener) error {
 		return err
 	case <-ctx.Done():
 	}
-	sctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+	sctx, cancel := context.WithTimeout(context.Background(), shutdownTimeout)
 	defer cancel()
 	err := srv.Shutdown(sctx)
+	if err != nil {
+		// Shutdown leaves the connections it gave up on open: close them.
+		srv.Close()
+	}
 	if serr := <-errc; serr != nil && !errors.Is(serr, http.ErrServerClosed) {
 		return serr
 	}

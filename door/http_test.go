@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"errors"
 	"io"
+	"net"
 	"net/http"
 	"net/http/httptest"
 	"runtime"
@@ -111,5 +112,43 @@ func TestListenLoopbackOnly(t *testing.T) {
 		ln.Close()
 	} else if !strings.Contains(err.Error(), "assign") && !strings.Contains(err.Error(), "unavailable") {
 		t.Logf("IPv6 loopback unavailable: %v", err)
+	}
+}
+
+// TestServeClosesStalledConnections checks that a client still sending its body
+// when the shutdown wait ends is disconnected rather than left open.
+func TestServeClosesStalledConnections(t *testing.T) {
+	saved := shutdownTimeout
+	shutdownTimeout = 50 * time.Millisecond
+	defer func() { shutdownTimeout = saved }()
+	w := newWorld(t)
+	d := w.open(t, nil)
+	ln, err := Listen("127.0.0.1:0", false)
+	must(t, err)
+	ctx, cancel := context.WithCancel(context.Background())
+	done := make(chan error, 1)
+	go func() { done <- d.Serve(ctx, ln) }()
+
+	c, err := net.Dial("tcp", ln.Addr().String())
+	must(t, err)
+	defer c.Close()
+	_, err = io.WriteString(c, "POST /check HTTP/1.1\r\nHost: door\r\nContent-Length: 1000\r\n\r\n{\"@context\":")
+	must(t, err)
+	time.Sleep(50 * time.Millisecond) // let the server start reading the body
+	cancel()
+	if err := <-done; !errors.Is(err, context.DeadlineExceeded) {
+		t.Fatalf("Serve: %v, want context.DeadlineExceeded", err)
+	}
+	// The server closed the connection: the read ends with EOF, not with the
+	// deadline (a generous liveness bound, below the server's read timeout;
+	// not a timing assertion).
+	must(t, c.SetReadDeadline(time.Now().Add(ReadTimeout/2)))
+	n, err := c.Read(make([]byte, 1))
+	var ne net.Error
+	if errors.As(err, &ne) && ne.Timeout() {
+		t.Fatal("the stalled connection was left open after shutdown")
+	}
+	if n != 0 {
+		t.Fatalf("read %d bytes from a connection the server gave up on", n)
 	}
 }

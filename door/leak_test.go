@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"io"
 	"net"
@@ -164,7 +165,9 @@ func TestServeNoLeak(t *testing.T) {
 	}
 
 	cancel()
-	if err := <-done; err != nil {
+	// A stalled connection may outlast the shutdown wait on a busy machine: Serve
+	// then closes it and says so. Either way no goroutine may stay behind.
+	if err := <-done; err != nil && !errors.Is(err, context.DeadlineExceeded) {
 		t.Fatalf("Serve: %v", err)
 	}
 	tr.CloseIdleConnections()

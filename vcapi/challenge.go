@@ -27,9 +27,10 @@ type challengeState int
 
 const (
 	challengeCaller  challengeState = iota // not issued here: the caller's own
-	challengeLive                          // issued here and redeemed now
+	challengeLive                          // issued here, not used yet (or redeemed now)
 	challengeSpent                         // issued here, already used
 	challengeExpired                       // issued here, past its expiry or forgotten
+	challengeForeign                       // shaped like ours but not tagged by this server's key
 )
 
 // challenges issues self-authenticating single-use challenges and remembers the
@@ -91,24 +92,43 @@ func (c *challenges) purge(now time.Time) {
 	}
 }
 
-// expiry returns the expiry of a challenge issued here, and false for any other
-// string. The tag is compared in constant time.
-func (c *challenges) expiry(s string) (time.Time, bool) {
+// expiry returns the expiry of a challenge issued here. shaped reports whether s
+// has the layout of a challenge issued here, and ours whether its tag verifies
+// under this server's key; the tag is compared in constant time. A challenge
+// with our shape but not our tag was issued before a restart, or forged: it is
+// not taken for the caller's, since a server that issued it would have redeemed it.
+func (c *challenges) expiry(s string) (exp time.Time, shaped, ours bool) {
 	if base64.RawURLEncoding.DecodedLen(len(s)) != challengeBytes {
-		return time.Time{}, false
+		return time.Time{}, false, false
 	}
 	b, err := base64.RawURLEncoding.DecodeString(s)
-	if err != nil || len(b) != challengeBytes || !hmac.Equal(b[challengeRandom+8:], c.tag(b[:challengeRandom+8])) {
-		return time.Time{}, false
+	if err != nil || len(b) != challengeBytes {
+		return time.Time{}, false, false
 	}
-	return time.Unix(int64(binary.BigEndian.Uint64(b[challengeRandom:])), 0), true
+	if !hmac.Equal(b[challengeRandom+8:], c.tag(b[:challengeRandom+8])) {
+		return time.Time{}, true, false
+	}
+	return time.Unix(int64(binary.BigEndian.Uint64(b[challengeRandom:])), 0), true, true
+}
+
+// state classifies s without using it up.
+func (c *challenges) state(s string) challengeState {
+	return c.use(s, false)
 }
 
 // redeem classifies s and, when it is a live challenge issued here, marks it used.
+// Of concurrent redemptions of one challenge, exactly one gets challengeLive.
 func (c *challenges) redeem(s string) challengeState {
-	exp, ours := c.expiry(s)
-	if !ours {
+	return c.use(s, true)
+}
+
+func (c *challenges) use(s string, redeem bool) challengeState {
+	exp, shaped, ours := c.expiry(s)
+	switch {
+	case !shaped:
 		return challengeCaller
+	case !ours:
+		return challengeForeign
 	}
 	now := c.now()
 	if !now.Before(exp) {
@@ -123,7 +143,9 @@ func (c *challenges) redeem(s string) challengeState {
 	case st.used:
 		return challengeSpent
 	}
-	st.used = true
-	c.seen[s] = st
+	if redeem {
+		st.used = true
+		c.seen[s] = st
+	}
 	return challengeLive
 }

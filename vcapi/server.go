@@ -20,16 +20,18 @@
 //     presentation is a JSON object (Data Integrity), an
 //     EnvelopedVerifiablePresentation, or a vp+jwt / SD-JWT string; the holder's
 //     proof must carry options.challenge (and options.domain when given). The
-//     challenge is either one this server issued (POST /challenges), used up by its
-//     first verification request and refused afterwards or once expired, or one the
-//     caller chose and gave the holder (VC-API leaves the challenge to the party
-//     that requests the proof), checked against the proof; the Verifier's replay
-//     check (vc.VerifierConfig.NonceStore) refuses a presentation it accepted
-//     before, and the caller answers for the challenge's freshness.
+//     challenge is either one this server issued (POST /challenges), used up by the
+//     first request whose holder proof verifies and refused afterwards or once
+//     expired, or one the caller chose and gave the holder (VC-API leaves the
+//     challenge to the party that requests the proof), checked against the proof;
+//     the Verifier's replay check (vc.VerifierConfig.NonceStore) refuses a
+//     presentation it accepted before, and the caller answers for the challenge's
+//     freshness.
 //   - POST /challenges → 200 {challenge}: a single-use challenge valid for
 //     Config.ChallengeTTL. Challenges carry a tag under a key drawn when the server
-//     starts, so the server tells its own from the caller's without a lookup;
-//     after a restart, earlier challenges count as the caller's.
+//     starts, so the server tells its own from the caller's without a lookup.
+//     After a restart, earlier challenges are refused with INVALID_CHALLENGE, as is
+//     any caller's challenge of the same form (54 base64url characters).
 //
 // Error entries are {"code", "message"} with the codes of vc.Code and this
 // package's Code constants. Unknown request options are reported as warnings and
@@ -509,15 +511,16 @@ func (s *Server) verifyPresentation(ctx context.Context, w http.ResponseWriter, 
 		writeErrors(w, http.StatusBadRequest, apiError{Code: CodeInvalidChallenge, Message: "options.challenge is required: a challenge from POST /challenges or one the caller gave the holder"})
 		return
 	}
-	switch s.chal.redeem(challenge) {
-	case challengeSpent:
-		writeErrors(w, http.StatusBadRequest, apiError{Code: CodeInvalidChallenge, Message: "options.challenge was issued by this server and has been used"})
-		return
-	case challengeExpired:
-		writeErrors(w, http.StatusBadRequest, apiError{Code: CodeInvalidChallenge, Message: "options.challenge was issued by this server and has expired"})
+	state := s.chal.state(challenge)
+	if !challengeUsable(w, state) {
 		return
 	}
 	pr, _ := s.verifier.VerifyPresentation(ctx, vp, vc.PresentationOptions{Challenge: challenge, Domain: opts["domain"]})
+	// A challenge issued here is used up by the first presentation whose holder
+	// proof verifies, so that a forgery cannot spend it.
+	if state == challengeLive && proofPassed(pr.Presentation) && !challengeUsable(w, s.chal.redeem(challenge)) {
+		return
+	}
 	rep := newReport(pr.Presentation, warnings)
 	for _, cr := range pr.Credentials {
 		c := newReport(cr, []string{})
@@ -533,6 +536,34 @@ func (s *Server) verifyPresentation(ctx context.Context, w http.ResponseWriter, 
 		status = http.StatusBadRequest
 	}
 	writeJSON(w, status, rep)
+}
+
+// challengeUsable answers 400 INVALID_CHALLENGE for a challenge issued here that
+// cannot be used, and reports whether it can.
+func challengeUsable(w http.ResponseWriter, state challengeState) bool {
+	msg := ""
+	switch state {
+	case challengeSpent:
+		msg = "options.challenge was issued by this server and has been used"
+	case challengeExpired:
+		msg = "options.challenge was issued by this server and has expired"
+	case challengeForeign:
+		msg = "options.challenge has the form of a challenge from POST /challenges but was not issued by this server, or was issued before it restarted"
+	default:
+		return true
+	}
+	writeErrors(w, http.StatusBadRequest, apiError{Code: CodeInvalidChallenge, Message: msg})
+	return false
+}
+
+// proofPassed reports whether the holder's proof of a presentation verified.
+func proofPassed(r *vc.Result) bool {
+	for _, c := range r.Checks {
+		if c.Name == vc.CheckNameProof {
+			return c.Status == vc.Passed
+		}
+	}
+	return false
 }
 
 func (s *Server) challenge(ctx context.Context, w http.ResponseWriter, r *http.Request, body []byte) {

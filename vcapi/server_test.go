@@ -265,16 +265,24 @@ func TestCallerChallenge(t *testing.T) {
 		t.Fatalf("caller challenge mismatch: status %d: %s", r.status, r.raw)
 	}
 
-	// A server challenge with a changed character is not the server's: it is
-	// checked against the proof, which carries the original.
+	// A server challenge with a changed character has the server's form without
+	// its tag: it is refused, not taken for the caller's.
 	r := post(t, ts, "/challenges", "", "")
 	var issued string
 	json.Unmarshal(r.body["challenge"], &issued)
 	serverVP := sign(issued)
 	forged := []byte(issued)
-	forged[3] ^= 1
-	if r := verify(serverVP, string(forged)); r.status != http.StatusBadRequest || slices.Contains(errorCodes(r), CodeInvalidChallenge) {
+	if forged[3] == 'A' { // another base64url letter, so the form stays the server's
+		forged[3] = 'B'
+	} else {
+		forged[3] = 'A'
+	}
+	if r := verify(sign(string(forged)), string(forged)); r.status != http.StatusBadRequest || errorCodes(r)[0] != CodeInvalidChallenge {
 		t.Fatalf("altered server challenge: status %d: %s", r.status, r.raw)
+	}
+	// A presentation whose holder proof fails does not use the challenge up.
+	if r := verify(sign("another"), issued); r.status != http.StatusBadRequest || slices.Contains(errorCodes(r), CodeInvalidChallenge) {
+		t.Fatalf("wrong presentation for a server challenge: status %d: %s", r.status, r.raw)
 	}
 	if r := verify(serverVP, issued); r.status != http.StatusOK {
 		t.Fatalf("server challenge: status %d: %s", r.status, r.raw)
@@ -446,5 +454,38 @@ func TestVerifyJWTPresentation(t *testing.T) {
 				t.Fatalf("reused challenge: status %d: %s", r.status, r.raw)
 			}
 		})
+	}
+}
+
+// TestChallengeAfterRestart checks that a challenge issued by an earlier server
+// (another key) is refused rather than taken for the caller's, whose replay
+// memory a restart would have lost.
+func TestChallengeAfterRestart(t *testing.T) {
+	ctx := context.Background()
+	ik, issuer := testKey(t, 1)
+	hk, holder := testKey(t, 2)
+	cred, err := vc.Issue(ctx, membership(holder, issuer), ik, vc.IssueOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	before, _ := newTestServer(t, Config{})
+	var issued string
+	json.Unmarshal(post(t, before, "/challenges", "", "").body["challenge"], &issued)
+	vp, _ := json.Marshal(map[string]any{
+		"@context": []string{vc.ContextV2}, "type": []string{vc.TypePresentation}, "holder": holder,
+		"verifiableCredential": []json.RawMessage{cred},
+	})
+	vm := holder + "#" + strings.TrimPrefix(holder, "did:key:")
+	signed, err := dataintegrity.AddProof(ctx, vp, hk, dataintegrity.Options{VerificationMethod: vm, ProofPurpose: "authentication", Challenge: issued}, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	body := map[string]any{"verifiablePresentation": json.RawMessage(signed), "options": map[string]string{"challenge": issued}}
+	if r := post(t, before, "/presentations/verify", "", body); r.status != http.StatusOK {
+		t.Fatalf("before the restart: status %d: %s", r.status, r.raw)
+	}
+	after, _ := newTestServer(t, Config{})
+	if r := post(t, after, "/presentations/verify", "", body); r.status != http.StatusBadRequest || errorCodes(r)[0] != CodeInvalidChallenge {
+		t.Fatalf("after the restart: status %d: %s", r.status, r.raw)
 	}
 }

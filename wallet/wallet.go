@@ -110,14 +110,22 @@ type Wallet struct {
 // Create makes a new wallet file at path, protected by passphrase (secret), and
 // returns it unlocked. It fails with ErrExists if the path exists.
 func Create(ctx context.Context, path string, passphrase []byte, opts *Options) (*Wallet, error) {
-	if _, err := os.Lstat(path); err == nil {
+	// Create the file exclusively, so that of two Creates racing for one path
+	// only the one that made the file may remove it on failure.
+	f, err := os.OpenFile(path, os.O_RDWR|os.O_CREATE|os.O_EXCL, 0o600)
+	if errors.Is(err, fs.ErrExist) {
 		return nil, fmt.Errorf("%w: %s", ErrExists, path)
-	} else if !errors.Is(err, fs.ErrNotExist) {
+	} else if err != nil {
+		return nil, fmt.Errorf("wallet: %w", err)
+	}
+	if err := f.Close(); err != nil {
+		os.Remove(path)
 		return nil, fmt.Errorf("wallet: %w", err)
 	}
 	o := opts.withDefaults()
 	s, err := OpenBoltStore(path, &BoltOptions{LockTimeout: o.LockTimeout})
 	if err != nil {
+		os.Remove(path)
 		return nil, err
 	}
 	w, err := CreateStore(ctx, s, passphrase, opts)

@@ -565,3 +565,40 @@ func TestTrustedFilter(t *testing.T) {
 		t.Fatalf("gov for ages and club for anything: %d trusted, want 2", n)
 	}
 }
+
+// TestCreateRace checks that of two Creates racing for one path exactly one
+// wins, and that the loser leaves the winner's wallet in place.
+func TestCreateRace(t *testing.T) {
+	ctx := context.Background()
+	for i := range 20 {
+		path := filepath.Join(t.TempDir(), "race.wallet")
+		var wg sync.WaitGroup
+		var won [2]*Wallet
+		var errs [2]error
+		for j := range 2 {
+			wg.Go(func() {
+				won[j], errs[j] = Create(ctx, path, []byte{byte('a' + j), 'x', 'y', 'z', 'w', 'v', 'u', 't'}, &Options{KDF: cheap.KDF, LockTimeout: time.Second})
+				if errs[j] == nil {
+					errs[j] = won[j].Close() // the other Create may now get the lock
+				}
+			})
+		}
+		wg.Wait()
+		winners := 0
+		for j := range 2 {
+			if errs[j] == nil {
+				winners++
+			} else if !errors.Is(errs[j], ErrExists) && !errors.Is(errs[j], ErrBusy) {
+				t.Fatalf("round %d: loser error %v", i, errs[j])
+			}
+		}
+		if winners != 1 {
+			t.Fatalf("round %d: %d winners (%v, %v)", i, winners, errs[0], errs[1])
+		}
+		w, err := Open(ctx, path, cheap)
+		if err != nil {
+			t.Fatalf("round %d: the winner's wallet is gone: %v", i, err)
+		}
+		w.Close()
+	}
+}

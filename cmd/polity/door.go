@@ -42,7 +42,8 @@ const doorCheckUsage = `Usage: polity door check --dir DIR --id DOOR [--log FILE
 Checks each presentation FILE (JSON, vp+jwt or SD-JWT), or with no FILE one
 presentation per line of stdin, and prints one JSON outcome line each. Holders must
 bind presentations to the door id (audience or domain) and to a challenge (nonce);
-each challenge is accepted once.
+each challenge is accepted once, in a presentation created (iat, or the proof's
+created) at most 2 minutes before the check.
 
 Options:
   --dir DIR                   the door directory (required)

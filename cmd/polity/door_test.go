@@ -55,7 +55,7 @@ func doorDir(t *testing.T) (string, func(nonce string) string) {
 	}
 	return dir, func(nonce string) string {
 		vp, _ := json.Marshal(map[string]any{"@context": []any{vc.ContextV2}, "type": []any{"VerifiablePresentation"},
-			"holder": hDID, "verifiableCredential": []any{jose.Envelope(tok)}})
+			"holder": hDID, "verifiableCredential": []any{jose.Envelope(tok)}, "iat": time.Now().Unix()})
 		s, err := jose.SignPresentation(vp, holder, hDID+"#"+hDID[len("did:key:"):], cliDoorID, nonce)
 		if err != nil {
 			t.Fatal(err)

@@ -52,7 +52,9 @@ func lowerFirst(s string) string {
 // readPassLine reads bytes up to a newline, one at a time so that nothing after
 // the line is consumed, and drops the line ending.
 func readPassLine(r io.Reader) ([]byte, error) {
-	var line []byte
+	// One allocation of the final size: growing by append would leave copies of
+	// the passphrase in buffers nobody clears.
+	line := make([]byte, 0, maxPassphrase)
 	var b [1]byte
 	for {
 		n, err := r.Read(b[:])

@@ -52,9 +52,11 @@ func readSecretLine(f *os.File, w io.Writer, prompt string) ([]byte, error) {
 	restore := func() { once.Do(func() { tcset(fd, old) }) }
 	done := make(chan struct{})
 	defer func() {
+		// Restore before the handler goes: a signal in between would otherwise
+		// end the process with echo still off.
+		restore()
 		signal.Stop(sigs)
 		close(done)
-		restore()
 	}()
 	go func() {
 		select {

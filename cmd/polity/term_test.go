@@ -30,3 +30,12 @@ func TestReadPassLine(t *testing.T) {
 		t.Fatalf("read error: %v", err)
 	}
 }
+
+// TestReadPassLineNoRegrowth checks that a passphrase is read into one buffer,
+// so that no uncleared partial copy is left behind by append.
+func TestReadPassLineNoRegrowth(t *testing.T) {
+	got, err := readPassLine(strings.NewReader(strings.Repeat("x", maxPassphrase-1) + "\n"))
+	if err != nil || len(got) != maxPassphrase-1 || cap(got) != maxPassphrase {
+		t.Fatalf("len %d cap %d, %v", len(got), cap(got), err)
+	}
+}

@@ -656,11 +656,15 @@ func walletExport(c *walletCmd, args []string) int {
 	if err != nil {
 		return c.fail(err)
 	}
-	if _, err := f.Write(buf.Bytes()); err != nil {
-		f.Close()
-		return c.fail(err)
+	_, err = f.Write(buf.Bytes())
+	if err == nil {
+		err = f.Sync()
 	}
-	if err := f.Close(); err != nil {
+	if cerr := f.Close(); err == nil {
+		err = cerr
+	}
+	if err != nil {
+		os.Remove(*out) // no truncated backup is left to be trusted later
 		return c.fail(err)
 	}
 	fmt.Fprintf(c.e.stdout, "wrote %s (%d bytes)\n", *out, buf.Len())

@@ -10,8 +10,9 @@
 #    (scripts/sybilrank_scipy.py), `polity sybil rank` with each method, and
 #    the baseline again, back to back, timed with /usr/bin/time. Prints a
 #    markdown table: wall and CPU seconds and peak RSS per command and
-#    round, and each command's wall time over the mean of the round's two
-#    baseline runs.
+#    round, and each command's wall and CPU time over the mean of the
+#    round's two baseline runs (on a loaded machine CPU time is the steadier
+#    of the two).
 # 2. Quality: the email-Enron AUC benchmark (BenchmarkEnronAUC), all six
 #    settings, printed as markdown tables (SYBIL_AUC_SETTINGS limits them).
 #
@@ -54,8 +55,8 @@ if [[ "$skip" != *,scale,* ]]; then
 		have_scipy=1
 	fi
 	methods=(sybilrank sybilscar-d sybilscar-c ppr polity)
-	echo "| round | command | wall s | CPU s (user+sys) | peak RSS MB | wall / scipy |"
-	echo "|---:|---|---:|---:|---:|---:|"
+	echo "| round | command | wall s | CPU s (user+sys) | peak RSS MB | wall / scipy | CPU / scipy |"
+	echo "|---:|---|---:|---:|---:|---:|---:|"
 	for r in $(seq 1 "$rounds"); do
 		declare -A wall=() cpu=() rss=()
 		run() { # name, command...
@@ -79,15 +80,18 @@ if [[ "$skip" != *,scale,* ]]; then
 			run scipy2 /usr/bin/python3 scripts/sybilrank_scipy.py "$edges" "$seeds"
 		fi
 		base=$(awk -v a="${wall[scipy1]:-0}" -v b="${wall[scipy2]:-0}" 'BEGIN { printf "%.3f", (a + b) / 2 }')
+		cbase=$(awk -v a="${cpu[scipy1]:-0}" -v b="${cpu[scipy2]:-0}" 'BEGIN { printf "%.3f", (a + b) / 2 }')
 		for name in "${methods[@]}" scipy1 scipy2; do
 			[[ -n "${wall[$name]:-}" ]] || continue
 			ratio="n/a"
+			cratio="n/a"
 			if ((have_scipy)); then
 				ratio=$(awk -v a="${wall[$name]}" -v b="$base" 'BEGIN { printf "%.2f", a / b }')
+				cratio=$(awk -v a="${cpu[$name]}" -v b="$cbase" 'BEGIN { printf "%.2f", a / b }')
 			fi
 			label="\`polity sybil rank --method $name\`"
 			[[ "$name" == scipy* ]] && label="scipy SybilRank baseline (${name#scipy} of 2)"
-			echo "| $r | $label | ${wall[$name]} | ${cpu[$name]} | ${rss[$name]} | $ratio |"
+			echo "| $r | $label | ${wall[$name]} | ${cpu[$name]} | ${rss[$name]} | $ratio | $cratio |"
 		done
 		unset wall cpu rss
 	done

@@ -385,6 +385,16 @@ func (f *verifierFlags) register(fs *flag.FlagSet) {
 // verifier builds the Verifier the flags describe; ok is false after a usage error
 // was reported.
 func (f *verifierFlags) verifier(e *env) (*vc.Verifier, bool) {
+	cfg, ok := f.config(e)
+	if !ok {
+		return nil, false
+	}
+	return vc.NewVerifier(cfg), true
+}
+
+// config is the VerifierConfig the flags describe; ok is false after a usage error
+// was reported.
+func (f *verifierFlags) config(e *env) (vc.VerifierConfig, bool) {
 	cfg := vc.VerifierConfig{ProofOnly: f.proofOnly, IgnoreStatus: f.ignoreStatus, Skew: f.skew, PresentationMaxAge: f.maxAge}
 	if f.skew == 0 {
 		cfg.Skew = -1
@@ -393,7 +403,7 @@ func (f *verifierFlags) verifier(e *env) (*vc.Verifier, bool) {
 		t, err := parseTimeFlag(f.now)
 		if err != nil {
 			errorf(e, "--now: not an RFC 3339 time with a time zone: %q", f.now)
-			return nil, false
+			return vc.VerifierConfig{}, false
 		}
 		cfg.Now = func() time.Time { return t }
 	}
@@ -402,7 +412,7 @@ func (f *verifierFlags) verifier(e *env) (*vc.Verifier, bool) {
 		st, err := os.Stat(p)
 		if err != nil {
 			errorf(e, "--did-doc: %v", err)
-			return nil, false
+			return vc.VerifierConfig{}, false
 		}
 		if st.IsDir() {
 			_, err = res.PinDir(p)
@@ -411,18 +421,18 @@ func (f *verifierFlags) verifier(e *env) (*vc.Verifier, bool) {
 		}
 		if err != nil {
 			errorf(e, "--did-doc %s: %v", p, err)
-			return nil, false
+			return vc.VerifierConfig{}, false
 		}
 	}
 	cfg.Resolver = res
 	if f.statusDir != "" {
 		if f.ignoreStatus {
 			errorf(e, "--status-dir and --ignore-status exclude each other")
-			return nil, false
+			return vc.VerifierConfig{}, false
 		}
 		if st, err := os.Stat(f.statusDir); err != nil || !st.IsDir() {
 			errorf(e, "--status-dir %s is not a directory", f.statusDir)
-			return nil, false
+			return vc.VerifierConfig{}, false
 		}
 		lists := vc.NewVerifier(cfg)
 		checker := status.NewChecker(status.NewDirFetcher(f.statusDir), lists, &status.Config{Now: cfg.Now})
@@ -434,7 +444,7 @@ func (f *verifierFlags) verifier(e *env) (*vc.Verifier, bool) {
 			id, types, _ := strings.Cut(t, "=")
 			if _, err := did.Parse(id); err != nil {
 				errorf(e, "--trust: %q is not a DID", id)
-				return nil, false
+				return vc.VerifierConfig{}, false
 			}
 			var list []string
 			if types != "" {
@@ -443,7 +453,7 @@ func (f *verifierFlags) verifier(e *env) (*vc.Verifier, bool) {
 			cfg.TrustedIssuers[id] = append(cfg.TrustedIssuers[id], list...)
 		}
 	}
-	return vc.NewVerifier(cfg), true
+	return cfg, true
 }
 
 func runVCVerify(e *env, args []string) int {

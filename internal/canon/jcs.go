@@ -162,9 +162,9 @@ func AppendES6Number(dst []byte, f float64) ([]byte, error) {
 	return dst, nil
 }
 
-// appendJCSString writes s as RFC 8785 requires: '"' and '\' escaped, control characters
+// AppendJCSString appends s as RFC 8785 writes strings: '"' and '\' escaped, control characters
 // as \b \t \n \f \r or \u00xx (lowercase hex), everything else as UTF-8.
-func appendJCSString(dst []byte, s string) []byte {
+func AppendJCSString(dst []byte, s string) []byte {
 	const hexLower = "0123456789abcdef"
 	dst = append(dst, '"')
 	start := 0
@@ -196,8 +196,8 @@ func appendJCSString(dst []byte, s string) []byte {
 	return append(dst, '"')
 }
 
-// compareUTF16 orders valid UTF-8 strings by their UTF-16 code units (RFC 8785 section 3.2.3).
-func compareUTF16(a, b string) int {
+// CompareUTF16 orders valid UTF-8 strings by their UTF-16 code units (RFC 8785 section 3.2.3).
+func CompareUTF16(a, b string) int {
 	// Up to the first difference the orders agree; where that difference is between two
 	// ASCII bytes, byte order is UTF-16 order.
 	i := 0
@@ -283,13 +283,13 @@ func AppendJCSObject(dst []byte, m map[string]any, edits ...Member) ([]byte, err
 			return nil, fmt.Errorf("%w: member name is not valid UTF-8", jsonx.ErrMalformed)
 		}
 	}
-	slices.SortFunc(keys, compareUTF16)
+	slices.SortFunc(keys, CompareUTF16)
 	dst = append(dst, '{')
 	for i, k := range keys {
 		if i > 0 {
 			dst = append(dst, ',')
 		}
-		dst = appendJCSString(dst, k)
+		dst = AppendJCSString(dst, k)
 		dst = append(dst, ':')
 		v := m[k]
 		if i := edit(k); i >= 0 {
@@ -316,7 +316,7 @@ func appendJCSValue(dst []byte, v any, depth, maxDepth int) ([]byte, error) {
 		if !utf8.ValidString(v) {
 			return nil, fmt.Errorf("%w: string is not valid UTF-8", jsonx.ErrMalformed)
 		}
-		return appendJCSString(dst, v), nil
+		return AppendJCSString(dst, v), nil
 	case float64:
 		return AppendES6Number(dst, v)
 	case int:
@@ -352,13 +352,13 @@ func appendJCSValue(dst []byte, v any, depth, maxDepth int) ([]byte, error) {
 			}
 			keys = append(keys, k)
 		}
-		slices.SortFunc(keys, compareUTF16)
+		slices.SortFunc(keys, CompareUTF16)
 		dst = append(dst, '{')
 		for i, k := range keys {
 			if i > 0 {
 				dst = append(dst, ',')
 			}
-			dst = appendJCSString(dst, k)
+			dst = AppendJCSString(dst, k)
 			dst = append(dst, ':')
 			var err error
 			if dst, err = appendJCSValue(dst, v[k], depth, maxDepth); err != nil {

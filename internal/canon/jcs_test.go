@@ -215,10 +215,10 @@ func TestJCSValue(t *testing.T) {
 func TestCompareUTF16(t *testing.T) {
 	// U+FB33 (one code unit 0xFB33) sorts after U+1F600 (0xD83D 0xDE00) in UTF-16 but
 	// before it in code point order.
-	if compareUTF16("\ufb33", "😀") <= 0 {
+	if CompareUTF16("\ufb33", "😀") <= 0 {
 		t.Fatal("U+FB33 must sort after U+1F600")
 	}
-	if compareUTF16("a", "ab") >= 0 || compareUTF16("ab", "ab") != 0 || compareUTF16("\U0001F600", "\U0001F601") >= 0 {
+	if CompareUTF16("a", "ab") >= 0 || CompareUTF16("ab", "ab") != 0 || CompareUTF16("\U0001F600", "\U0001F601") >= 0 {
 		t.Fatal("prefix or equal order wrong")
 	}
 }

@@ -6,9 +6,9 @@ import (
 	"encoding/json"
 	"fmt"
 	"slices"
-	"unicode/utf8"
 
 	"github.com/polity-id/polity/did"
+	"github.com/polity-id/polity/internal/jsonx"
 	"github.com/polity-id/polity/internal/multi"
 	"github.com/polity-id/polity/internal/vcerr"
 )
@@ -213,7 +213,7 @@ func marshalMembers(ms []member) ([]byte, error) {
 		if i > 0 {
 			buf = append(buf, ',')
 		}
-		buf = appendJSONString(buf, mb.k)
+		buf = jsonx.AppendString(buf, mb.k, true)
 		buf = append(buf, ':')
 		var err error
 		if buf, err = appendJSONValue(buf, mb.v); err != nil {
@@ -228,7 +228,7 @@ func marshalMembers(ms []member) ([]byte, error) {
 func appendJSONValue(dst []byte, v any) ([]byte, error) {
 	switch v := v.(type) {
 	case string:
-		return appendJSONString(dst, v), nil
+		return jsonx.AppendString(dst, v, true), nil
 	case []any:
 		mark := len(dst)
 		dst = append(dst, '[')
@@ -240,7 +240,7 @@ func appendJSONValue(dst []byte, v any) ([]byte, error) {
 			if i > 0 {
 				dst = append(dst, ',')
 			}
-			dst = appendJSONString(dst, s)
+			dst = jsonx.AppendString(dst, s, true)
 		}
 		return append(dst, ']'), nil
 	}
@@ -253,59 +253,6 @@ func appendMarshaled(dst []byte, v any) ([]byte, error) {
 		return nil, fmt.Errorf("%w: %w", vcerr.ErrMalformed, err)
 	}
 	return append(dst, b...), nil
-}
-
-// appendJSONString appends s quoted as encoding/json quotes it: control characters,
-// '"', '\\', '<', '>', '&', U+2028 and U+2029 escaped, invalid UTF-8 as U+FFFD.
-func appendJSONString(dst []byte, s string) []byte {
-	const hex = "0123456789abcdef"
-	dst = append(dst, '"')
-	start := 0
-	for i := 0; i < len(s); {
-		c := s[i]
-		if c < utf8.RuneSelf {
-			if c >= 0x20 && c != '"' && c != '\\' && c != '<' && c != '>' && c != '&' {
-				i++
-				continue
-			}
-			dst = append(dst, s[start:i]...)
-			switch c {
-			case '"', '\\':
-				dst = append(dst, '\\', c)
-			case '\n':
-				dst = append(dst, '\\', 'n')
-			case '\r':
-				dst = append(dst, '\\', 'r')
-			case '\t':
-				dst = append(dst, '\\', 't')
-			case '\b':
-				dst = append(dst, '\\', 'b')
-			case '\f':
-				dst = append(dst, '\\', 'f')
-			default:
-				dst = append(dst, '\\', 'u', '0', '0', hex[c>>4], hex[c&0xf])
-			}
-			i++
-			start = i
-			continue
-		}
-		r, size := utf8.DecodeRuneInString(s[i:])
-		switch {
-		case r == utf8.RuneError && size == 1:
-			dst = append(dst, s[start:i]...)
-			dst = append(dst, `\ufffd`...)
-		case r == '\u2028' || r == '\u2029':
-			dst = append(dst, s[start:i]...)
-			dst = append(dst, '\\', 'u', '2', '0', '2', hex[r&0xf])
-		default:
-			i += size
-			continue
-		}
-		i += size
-		start = i
-	}
-	dst = append(dst, s[start:]...)
-	return append(dst, '"')
 }
 
 // replaceMembers rewrites the top-level object data (already checked to be strict
@@ -369,7 +316,7 @@ func replaceMembers(data []byte, repl map[string]json.RawMessage) ([]byte, error
 				out = append(out, ',')
 			}
 			n++
-			out = appendJSONString(out, k)
+			out = jsonx.AppendString(out, k, true)
 			out = append(out, ':')
 			out = appendCompact(out, r)
 		}

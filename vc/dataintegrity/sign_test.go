@@ -7,17 +7,6 @@ import (
 	"testing"
 )
 
-// TestAppendJSONString: strings are quoted byte for byte as encoding/json quotes them.
-func TestAppendJSONString(t *testing.T) {
-	for _, s := range []string{"", "plain", "quote\" back\\ slash", "\x00\x01\x1f\t\n\r\b\f", "<a href=x>&amp;</a>",
-		"é 日本 😀", "\u2028\u2029", "bad \xff utf8 \xc3", "did:key:z6Mk#z6Mk"} {
-		want, _ := json.Marshal(s)
-		if got := appendJSONString(nil, s); !bytes.Equal(got, want) {
-			t.Errorf("appendJSONString(%q) = %s, want %s", s, got, want)
-		}
-	}
-}
-
 // replaceReference is replaceMembers done with encoding/json: the JSON value the fast
 // rewrite must produce.
 func replaceReference(t *testing.T, data []byte, repl map[string]json.RawMessage) map[string]any {

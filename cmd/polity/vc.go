@@ -292,19 +292,26 @@ func runVCIssue(e *env, args []string) int {
 	}
 	signed, err := vc.Issue(context.Background(), data, priv, opts)
 	if err != nil {
-		errorf(e, "%v", err)
-		var ske *vc.SuiteKeyError
-		switch {
-		case errors.As(err, &ske):
-			hintf(e, "a %s key signs with %s", ske.KeyType, suitesFor(ske.KeyType))
-		case errors.Is(err, vc.ErrKeyNotAuthorized):
-			hintf(e, "pass --vm with the key's verification method in the issuer's DID document")
-		}
-		return exitFailure
+		return signFailed(e, err, "issuer")
 	}
 	e.stdout.Write(signed)
 	fmt.Fprintln(e.stdout)
 	return exitOK
+}
+
+// signFailed reports a failed signature by the issuer's or holder's key (whose), with a
+// hint for the two mistakes a user can fix: a key that does not fit the suite, and a
+// key that is not the signer DID's own method.
+func signFailed(e *env, err error, whose string) int {
+	errorf(e, "%v", err)
+	var ske *vc.SuiteKeyError
+	switch {
+	case errors.As(err, &ske):
+		hintf(e, "a %s key signs with %s", ske.KeyType, suitesFor(ske.KeyType))
+	case errors.Is(err, vc.ErrKeyNotAuthorized):
+		hintf(e, "pass --vm with the key's verification method in the %s's DID document", whose)
+	}
+	return exitFailure
 }
 
 // allocateStatus allocates an index in the status list with state file path and

@@ -198,15 +198,7 @@ func runVPCreate(e *env, args []string) int {
 	}
 	out, err := vc.Present(context.Background(), creds, priv, opts)
 	if err != nil {
-		errorf(e, "%v", err)
-		var ske *vc.SuiteKeyError
-		switch {
-		case errors.As(err, &ske):
-			hintf(e, "a %s key signs with %s", ske.KeyType, suitesFor(ske.KeyType))
-		case errors.Is(err, vc.ErrKeyNotAuthorized):
-			hintf(e, "pass --vm with the key's verification method in the holder's DID document")
-		}
-		return exitFailure
+		return signFailed(e, err, "holder")
 	}
 	e.stdout.Write(out)
 	fmt.Fprintln(e.stdout)

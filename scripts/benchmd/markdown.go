@@ -48,6 +48,8 @@ repository (it takes several minutes and rewrites only this part of the file):
 
     scripts/benchmarks.sh            # this run: --count %d --benchtime %s --seconds %g
     scripts/benchmarks.sh --quick    # smoke run with short timings, printed to stdout
+    scripts/benchmarks.sh --all      # also reruns the Sybil benchmarks (scripts/sybil-bench.sh)
+                                     # and writes their tables as the Sybil section's "Latest run"
 
 It needs Go and, for the peers, Node.js 20+ with `+"`npm ci`"+` run in `+"`interop/node`"+`, and the
 modules of `+"`interop/aries`"+` (its own go.mod). `+"`scripts/benchmarks.sh --help`"+` lists the options.

@@ -145,12 +145,16 @@ func verifyWith(alg Alg, pub crypto.PublicKey, msg, sig []byte) error {
 		if !ok {
 			return fmt.Errorf("%w: %s needs an ecdsa key", ErrAlgMismatch, alg)
 		}
-		h := alg.hash()
-		h.Write(msg)
-		n := len(sig) / 2
-		r := new(big.Int).SetBytes(sig[:n])
-		s := new(big.Int).SetBytes(sig[n:])
-		if !ecdsa.Verify(k, h.Sum(nil), r, s) {
+		var d []byte
+		if alg == ES256 {
+			h := sha256.Sum256(msg)
+			d = h[:]
+		} else {
+			h := sha512.Sum384(msg)
+			d = h[:]
+		}
+		var der [2 + 2*(2+1+48)]byte
+		if !ecdsa.VerifyASN1(k, d, appendDERSig(der[:0], sig)) {
 			return ErrInvalidSignature
 		}
 		return nil
@@ -257,4 +261,39 @@ func SignRaw(key any, msg []byte) (Alg, []byte, error) {
 		return "", nil, fmt.Errorf("%w: crypto.Signer for %s", ErrUnsupportedKey, alg)
 	}
 	return "", nil, fmt.Errorf("%w: signing key type %T", ErrUnsupportedKey, key)
+}
+
+// appendDERSig appends the ASN.1 DER form of the raw signature r||s (halves
+// of at most 48 bytes, as for ES256 and ES384): SEQUENCE { INTEGER r,
+// INTEGER s }, minimal, non-negative. A zero r or s gives an INTEGER 0,
+// which verification refuses.
+func appendDERSig(b, sig []byte) []byte {
+	n := len(sig) / 2
+	r, s := derInt(sig[:n]), derInt(sig[n:])
+	b = append(b, 0x30, byte(4+len(r)+len(s)+intPad(r)+intPad(s)))
+	b = appendDERInt(b, r)
+	return appendDERInt(b, s)
+}
+
+// derInt strips the leading zeros of a big-endian integer, keeping one byte.
+func derInt(x []byte) []byte {
+	for len(x) > 1 && x[0] == 0 {
+		x = x[1:]
+	}
+	return x
+}
+
+func intPad(x []byte) int {
+	if x[0]&0x80 != 0 {
+		return 1
+	}
+	return 0
+}
+
+func appendDERInt(b, x []byte) []byte {
+	b = append(b, 0x02, byte(len(x)+intPad(x)))
+	if intPad(x) == 1 {
+		b = append(b, 0)
+	}
+	return append(b, x...)
 }

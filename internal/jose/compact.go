@@ -77,6 +77,8 @@ type JWS struct {
 	Signature []byte // decoded signature
 	// SigningInput is the ASCII "header.payload" the signature covers.
 	SigningInput string
+
+	signingInput []byte // SigningInput as bytes, set by Parse
 }
 
 // Parse decodes a compact JWS (RFC 7515 section 7.1) without verifying it.
@@ -102,7 +104,11 @@ func Parse(token string, opts *Options) (*JWS, error) {
 	if base64.RawURLEncoding.DecodedLen(len(h)) > opts.maxHeader() {
 		return nil, malformed(ErrTooLarge, fmt.Sprintf("header exceeds %d bytes", opts.maxHeader()))
 	}
-	rawHeader, err := DecodeSegment(h)
+	// One buffer holds the signing input and the three decoded segments.
+	in := len(h) + 1 + len(p)
+	buf := make([]byte, len(token), len(token)+decodedLen(h)+decodedLen(p)+decodedLen(s))
+	copy(buf, token)
+	rawHeader, rest2, err := decodeInto(buf[len(token):], buf[:len(h)])
 	if err != nil {
 		return nil, fmt.Errorf("%w (header)", err)
 	}
@@ -110,15 +116,16 @@ func Parse(token string, opts *Options) (*JWS, error) {
 	if err != nil {
 		return nil, err
 	}
-	payload, err := DecodeSegment(p)
+	payload, rest2, err := decodeInto(rest2, buf[len(h)+1:in])
 	if err != nil {
 		return nil, fmt.Errorf("%w (payload)", err)
 	}
-	sig, err := DecodeSegment(s)
+	sig, _, err := decodeInto(rest2, buf[in+1:])
 	if err != nil {
 		return nil, fmt.Errorf("%w (signature)", err)
 	}
-	return &JWS{Header: hdr, RawHeader: rawHeader, Payload: payload, Signature: sig, SigningInput: token[:len(h)+1+len(p)]}, nil
+	return &JWS{Header: hdr, RawHeader: rawHeader, Payload: payload, Signature: sig,
+		SigningInput: token[:in], signingInput: buf[:in:in]}, nil
 }
 
 // ParseHeader decodes only the protected header of a compact JWS, for
@@ -157,7 +164,11 @@ func (j *JWS) Verify(pub crypto.PublicKey) error {
 	if j.Header.Alg != string(alg) {
 		return fmt.Errorf("%w: header %q, key %s", ErrAlgMismatch, j.Header.Alg, alg)
 	}
-	return verifyWith(alg, pub, []byte(j.SigningInput), j.Signature)
+	msg := j.signingInput
+	if string(msg) != j.SigningInput { // a JWS not from Parse, or changed since
+		msg = []byte(j.SigningInput)
+	}
+	return verifyWith(alg, pub, msg, j.Signature)
 }
 
 // Verify parses token with opts and verifies it with pub: the one call for
@@ -178,17 +189,37 @@ func Verify(token string, pub crypto.PublicKey, opts *Options) (*JWS, error) {
 // whitespace, only the URL-safe alphabet, zero trailing bits. Errors wrap
 // [ErrBadEncoding] (and [ErrMalformed]).
 func DecodeSegment(s string) ([]byte, error) {
+	out, _, err := decodeInto(make([]byte, 0, decodedLen(s)), []byte(s))
+	return out, err
+}
+
+// strictB64 is the strict unpadded base64url encoding of every decode.
+var strictB64 = base64.RawURLEncoding.Strict()
+
+func decodedLen(s string) int { return base64.RawURLEncoding.DecodedLen(len(s)) }
+
+func decodedLenB(s []byte) int { return base64.RawURLEncoding.DecodedLen(len(s)) }
+
+// decodeInto decodes the segment s as DecodeSegment does into the free
+// capacity of dst (len(dst) must be 0) and returns the decoded bytes and
+// what remains of dst's capacity. It allocates only when dst is too small.
+func decodeInto(dst, s []byte) (out, rest []byte, err error) {
 	for i := 0; i < len(s); i++ {
 		c := s[i]
 		if !('A' <= c && c <= 'Z' || 'a' <= c && c <= 'z' || '0' <= c && c <= '9' || c == '-' || c == '_') {
-			return nil, malformed(ErrBadEncoding, fmt.Sprintf("byte 0x%02x at offset %d", c, i))
+			return nil, dst, malformed(ErrBadEncoding, fmt.Sprintf("byte 0x%02x at offset %d", c, i))
 		}
 	}
-	out, err := base64.RawURLEncoding.Strict().DecodeString(s)
-	if err != nil {
-		return nil, malformed(ErrBadEncoding, "non-canonical base64url")
+	n := decodedLenB(s)
+	if cap(dst) < n {
+		dst = make([]byte, 0, n)
 	}
-	return out, nil
+	out = dst[:n:n]
+	m, err := strictB64.Decode(out, s)
+	if err != nil || m != n {
+		return nil, dst, malformed(ErrBadEncoding, "non-canonical base64url")
+	}
+	return out, dst[n:n:cap(dst)], nil
 }
 
 // EncodeSegment is unpadded base64url.

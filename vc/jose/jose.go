@@ -119,7 +119,8 @@ func (o *VerifyOptions) maxBytes() int {
 type Verified struct {
 	Typ, Cty, Kid, Alg string
 	// Document is the credential or presentation JSON: the JWS payload for
-	// vc+jwt and vp+jwt, the reconstructed credential for JWT-VC.
+	// vc+jwt and vp+jwt, the reconstructed credential for JWT-VC (the
+	// "vc" member as signed when no registered claim adds to it).
 	Document json.RawMessage
 	// Payload is the JWS payload as signed.
 	Payload json.RawMessage
@@ -200,24 +201,39 @@ func verify(ctx context.Context, token string, opts *VerifyOptions, vp bool) (*V
 	if j.Header.Cty != "" && !typIs(j.Header.Cty, cty, "application/"+cty) {
 		return nil, fmt.Errorf("%w: cty %q, want %q", ErrMediaType, j.Header.Cty, cty)
 	}
-	var c claims
-	if err := unmarshalFields(j.Payload, &c, jsonx.Limits{MaxBytes: opts.maxBytes()}); err != nil {
+	m, err := decodePayload(j.Payload, jsonx.Limits{MaxBytes: opts.maxBytes()})
+	if err != nil {
 		return nil, fmt.Errorf("%w: payload: %w", ErrMalformed, err)
 	}
-	if j.Payload[0] != '{' {
+	if m == nil {
 		return nil, fmt.Errorf("%w: payload is not a JSON object", ErrMalformed)
 	}
-	if c.VC != nil || c.VP != nil {
+	var c claims
+	if c.Iss, err = optString(m, "iss"); err == nil {
+		if c.ValidFrom, err = optString(m, "validFrom"); err == nil {
+			if c.ValidUntil, err = optString(m, "validUntil"); err == nil {
+				c.Nonce, err = optString(m, "nonce")
+			}
+		}
+	}
+	if err != nil {
+		return nil, fmt.Errorf("%w: payload: %w", ErrMalformed, err)
+	}
+	c.Exp, c.Nbf = rawValue(m, "exp"), rawValue(m, "nbf")
+	_, hasVC := m["vc"]
+	_, hasVP := m["vp"]
+	if hasVC || hasVP {
 		return nil, fmt.Errorf("%w: vc and vp claims are not allowed in a %s payload", ErrMalformed, typ)
 	}
-	if !hasType(c.Type, want) {
+	if !hasTypeValue(m["type"], want) {
 		return nil, fmt.Errorf("%w: type does not include %s", ErrMediaType, want)
 	}
-	subjRaw := c.Issuer
+	subjName := "issuer"
 	if vp {
-		subjRaw = c.Holder
+		subjName = "holder"
 	}
-	subject, err := idOf(subjRaw)
+	subjVal, subjSet := m[subjName]
+	subject, err := idOfValue(subjVal, subjSet)
 	if err != nil {
 		return nil, err
 	}
@@ -252,10 +268,10 @@ func verify(ctx context.Context, token string, opts *VerifyOptions, vp bool) (*V
 	if opts.Nonce != "" && (c.Nonce == nil || *c.Nonce != opts.Nonce) {
 		return nil, fmt.Errorf("%w: nonce", ErrChallenge)
 	}
-	if opts.Audience != "" && !audContains(c.Aud, opts.Audience) {
+	if opts.Audience != "" && !hasTypeValue(m["aud"], opts.Audience) {
 		return nil, fmt.Errorf("%w: aud", ErrChallenge)
 	}
-	creds, err := envelopedTokens(c.VerifiableCredential)
+	creds, err := envelopedTokens(rawValue(m, "verifiableCredential"))
 	if err != nil {
 		return nil, err
 	}

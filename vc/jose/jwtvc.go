@@ -83,44 +83,65 @@ func VerifyJWTVC(ctx context.Context, token string, opts *VerifyOptions) (*Verif
 	if j.Header.Typ != "" && j.Header.Typ != "JWT" {
 		return nil, fmt.Errorf("%w: typ %q, want JWT", ErrMediaType, j.Header.Typ)
 	}
-	var p struct {
-		VC  map[string]any  `json:"vc"`
-		Iss *string         `json:"iss"`
-		Sub *string         `json:"sub"`
-		Jti *string         `json:"jti"`
-		Exp json.RawMessage `json:"exp"`
-		Nbf json.RawMessage `json:"nbf"`
-	}
-	if err := unmarshalFields(j.Payload, &p, jsonx.Limits{MaxBytes: opts.maxBytes()}); err != nil {
+	m, err := decodePayload(j.Payload, jsonx.Limits{MaxBytes: opts.maxBytes()})
+	if err != nil {
 		return nil, fmt.Errorf("%w: payload: %w", ErrMalformed, err)
 	}
+	var p struct {
+		VC            map[string]any
+		Iss, Sub, Jti *string
+		Exp, Nbf      json.RawMessage
+	}
+	switch v := m["vc"].(type) {
+	case map[string]any:
+		p.VC = v
+	case nil:
+	default:
+		err = fmt.Errorf("\"vc\": %w", errNotObject)
+	}
+	if err == nil {
+		if p.Iss, err = optString(m, "iss"); err == nil {
+			if p.Sub, err = optString(m, "sub"); err == nil {
+				p.Jti, err = optString(m, "jti")
+			}
+		}
+	}
+	if err != nil {
+		return nil, fmt.Errorf("%w: payload: %w", ErrMalformed, err)
+	}
+	p.Exp, p.Nbf = rawValue(m, "exp"), rawValue(m, "nbf")
 	if p.VC == nil {
 		return nil, fmt.Errorf("%w: no vc claim", ErrMediaType)
 	}
 	cred := p.VC
-	raw, _ := json.Marshal(cred["type"])
-	if !hasType(raw, "VerifiableCredential") {
+	// changed is set when a claim adds to the credential, which must then be
+	// encoded again; otherwise the document is the "vc" member as signed.
+	changed := false
+	if !hasTypeValue(cred["type"], "VerifiableCredential") {
 		return nil, fmt.Errorf("%w: type does not include VerifiableCredential", ErrMediaType)
 	}
-	ir, _ := json.Marshal(cred["issuer"])
-	issuer, _ := idOf(ir)
-	if cred["issuer"] == nil || cred["issuer"] == "" {
+	iv, iset := cred["issuer"]
+	issuer, _ := idOfValue(iv, iset)
+	if iv == nil || iv == "" {
 		// Absent, or the empty string some issuers leave behind when they
 		// move the issuer into "iss" (a "minimized" JWT-VC): iss decides.
-		ir = nil
+		iset = false
 	}
 	switch {
-	case p.Iss != nil && ir == nil:
+	case p.Iss != nil && !iset:
 		cred["issuer"] = *p.Iss
 		issuer = *p.Iss
+		changed = true
 	case p.Iss != nil && issuer != *p.Iss:
 		return nil, fmt.Errorf("%w: iss does not match vc.issuer", ErrMalformed)
 	}
 	if issuer == "" {
 		return nil, fmt.Errorf("%w: credential without issuer", ErrMalformed)
 	}
-	if err := fill(cred, "id", p.Jti); err != nil {
+	if c, err := fill(cred, "id", p.Jti); err != nil {
 		return nil, err
+	} else if c {
+		changed = true
 	}
 	if p.Sub != nil {
 		cs, ok := cred["credentialSubject"].(map[string]any)
@@ -130,12 +151,15 @@ func VerifyJWTVC(ctx context.Context, token string, opts *VerifyOptions) (*Verif
 			}
 			cs = map[string]any{}
 			cred["credentialSubject"] = cs
+			changed = true
 		}
-		if err := fill(cs, "id", p.Sub); err != nil {
+		if c, err := fill(cs, "id", p.Sub); err != nil {
 			return nil, err
+		} else if c {
+			changed = true
 		}
 	}
-	for _, f := range []struct {
+	for _, f := range [...]struct {
 		name, prop string
 		raw        json.RawMessage
 	}{{"nbf", "issuanceDate", p.Nbf}, {"exp", "expirationDate", p.Exp}} {
@@ -146,7 +170,6 @@ func VerifyJWTVC(ctx context.Context, token string, opts *VerifyOptions) (*Verif
 		if !ok {
 			continue
 		}
-		s := t.UTC().Format(time.RFC3339)
 		if cur, present := cred[f.prop].(string); present {
 			ct, err := time.Parse(time.RFC3339Nano, cur)
 			if err != nil || ct.Unix() != t.Unix() {
@@ -154,7 +177,8 @@ func VerifyJWTVC(ctx context.Context, token string, opts *VerifyOptions) (*Verif
 			}
 			continue
 		}
-		cred[f.prop] = s
+		cred[f.prop] = t.UTC().Format(time.RFC3339)
+		changed = true
 	}
 	pub, err := lookupKey(ctx, opts, issuer, j.Header.Kid, did.AssertionMethod)
 	if err != nil {
@@ -166,26 +190,31 @@ func VerifyJWTVC(ctx context.Context, token string, opts *VerifyOptions) (*Verif
 	if err := checkTimes(&claims{Exp: p.Exp, Nbf: p.Nbf}, opts.now(), opts.skew()); err != nil {
 		return nil, err
 	}
-	doc, err := json.Marshal(cred)
-	if err != nil {
-		return nil, fmt.Errorf("%w: %w", ErrMalformed, err)
+	var doc []byte
+	if !changed {
+		doc = rawMember(j.Payload, "vc")
+	}
+	if doc == nil {
+		if doc, err = json.Marshal(cred); err != nil {
+			return nil, fmt.Errorf("%w: %w", ErrMalformed, err)
+		}
 	}
 	return &Verified{Typ: j.Header.Typ, Cty: j.Header.Cty, Kid: j.Header.Kid, Alg: j.Header.Alg,
 		Document: doc, Payload: j.Payload, Subject: issuer}, nil
 }
 
 // fill copies a registered claim into the credential member it stands for: an absent
-// or empty member takes the claim, a present one must equal it.
-func fill(m map[string]any, key string, claim *string) error {
+// or empty member takes the claim (changed is then true), a present one must equal it.
+func fill(m map[string]any, key string, claim *string) (changed bool, err error) {
 	if claim == nil {
-		return nil
+		return false, nil
 	}
 	if cur, ok := m[key]; ok && cur != "" {
 		if cur != *claim {
-			return fmt.Errorf("%w: claim does not match %s", ErrMalformed, key)
+			return false, fmt.Errorf("%w: claim does not match %s", ErrMalformed, key)
 		}
-		return nil
+		return false, nil
 	}
 	m[key] = *claim
-	return nil
+	return true, nil
 }

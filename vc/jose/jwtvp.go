@@ -151,7 +151,7 @@ func VerifyJWTVP(ctx context.Context, token string, opts *VerifyOptions) (*Verif
 	case p.Iss != nil && holder != *p.Iss:
 		return nil, fmt.Errorf("%w: iss does not match vp.holder", ErrMalformed)
 	}
-	if err := fill(pres, "id", p.Jti); err != nil {
+	if _, err := fill(pres, "id", p.Jti); err != nil {
 		return nil, err
 	}
 	if _, _, err := numericDate("iat", p.Iat); err != nil {

@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"math"
+	"strconv"
 	"time"
 )
 
@@ -13,7 +14,13 @@ func numericDate(name string, raw json.RawMessage) (t time.Time, ok bool, err er
 		return time.Time{}, false, nil
 	}
 	var f float64
-	if err := json.Unmarshal(raw, &f); err != nil || math.IsNaN(f) || f < 0 || f > 1<<40 {
+	if len(raw) > 0 && (raw[0] == '-' || '0' <= raw[0] && raw[0] <= '9') {
+		// A JSON number (raw is valid JSON): what encoding/json would parse.
+		f, err = strconv.ParseFloat(string(raw), 64)
+	} else {
+		err = json.Unmarshal(raw, &f)
+	}
+	if err != nil || math.IsNaN(f) || f < 0 || f > 1<<40 {
 		return time.Time{}, false, fmt.Errorf("%w: %s is not a NumericDate", ErrMalformed, name)
 	}
 	sec, frac := math.Modf(f)

@@ -48,6 +48,12 @@ for dir in "${dirs[@]}"; do
 		echo "== $dir $name ($fuzztime)"
 		if ! (cd "$root/$dir" && "$exe" -test.run='^$' -test.fuzz="^${name}\$" -test.fuzztime="$fuzztime" \
 			-test.fuzzcachedir="$cache/$pkg" >"$bin/out" 2>&1); then
+			# Go's fuzzer can report "context deadline exceeded" when the time is up while
+			# it is still handling a new input; a real failure always writes its input.
+			if grep -q 'context deadline exceeded' "$bin/out" && ! grep -q 'Failing input written' "$bin/out"; then
+				echo "   (stopped at the deadline while handling an input: not a failure)"
+				continue
+			fi
 			cat "$bin/out"
 			failed+=("$dir $name")
 		fi

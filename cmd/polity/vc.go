@@ -463,29 +463,39 @@ func (f *verifierFlags) config(e *env) (vc.VerifierConfig, bool) {
 	return cfg, true
 }
 
-func runVCVerify(e *env, args []string) int {
-	fs := flag.NewFlagSet("vc verify", flag.ContinueOnError)
-	var f verifierFlags
+// verifyCommand parses the arguments of "vc verify" or "vp verify" (name), builds the
+// verifier and reads the one input file; code is the exit code when v is nil.
+func verifyCommand(e *env, args []string, name, usage, what string) (v *vc.Verifier, f *verifierFlags, data []byte, code int) {
+	fs := flag.NewFlagSet(name, flag.ContinueOnError)
+	f = &verifierFlags{}
 	f.register(fs)
-	if code, ok := parseFlags(e, fs, vcVerifyUsage, interspersed(fs, args)); !ok {
-		return code
+	if code, ok := parseFlags(e, fs, usage, interspersed(fs, args)); !ok {
+		return nil, nil, nil, code
 	}
 	if fs.NArg() != 1 {
-		errorf(e, "vc verify takes exactly one credential file")
-		fmt.Fprint(e.stderr, vcVerifyUsage)
-		return exitUsage
+		errorf(e, "%s takes exactly one %s file", name, what)
+		fmt.Fprint(e.stderr, usage)
+		return nil, nil, nil, exitUsage
 	}
 	v, ok := f.verifier(e)
 	if !ok {
-		return exitUsage
+		return nil, nil, nil, exitUsage
 	}
 	data, err := readInput(e, fs.Arg(0), maxInput)
 	if err != nil {
 		errorf(e, "%v", err)
-		return exitUsage
+		return nil, nil, nil, exitUsage
+	}
+	return v, f, data, exitOK
+}
+
+func runVCVerify(e *env, args []string) int {
+	v, f, data, code := verifyCommand(e, args, "vc verify", vcVerifyUsage, "credential")
+	if v == nil {
+		return code
 	}
 	if vc.IsPresentation(data) {
-		return verifyPresentationCLI(e, v, data, &f)
+		return verifyPresentationCLI(e, v, data, f)
 	}
 	r, verr := v.Verify(context.Background(), data)
 	out, err := json.Marshal(r)

@@ -212,27 +212,11 @@ func isSDJWT(b []byte) bool {
 }
 
 func runVPVerify(e *env, args []string) int {
-	fs := flag.NewFlagSet("vp verify", flag.ContinueOnError)
-	var f verifierFlags
-	f.register(fs)
-	if code, ok := parseFlags(e, fs, vpVerifyUsage, interspersed(fs, args)); !ok {
+	v, f, data, code := verifyCommand(e, args, "vp verify", vpVerifyUsage, "presentation")
+	if v == nil {
 		return code
 	}
-	if fs.NArg() != 1 {
-		errorf(e, "vp verify takes exactly one presentation file")
-		fmt.Fprint(e.stderr, vpVerifyUsage)
-		return exitUsage
-	}
-	v, ok := f.verifier(e)
-	if !ok {
-		return exitUsage
-	}
-	data, err := readInput(e, fs.Arg(0), maxInput)
-	if err != nil {
-		errorf(e, "%v", err)
-		return exitUsage
-	}
-	return verifyPresentationCLI(e, v, data, &f)
+	return verifyPresentationCLI(e, v, data, f)
 }
 
 // presentationJSON is the JSON result of a verified presentation.

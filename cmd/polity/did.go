@@ -61,22 +61,10 @@ Example:
 `
 
 func runDID(e *env, args []string) int {
-	if len(args) == 0 {
-		fmt.Fprint(e.stderr, didUsage)
-		return exitUsage
-	}
-	switch args[0] {
-	case "-h", "-help", "--help", "help":
-		fmt.Fprint(e.stdout, didUsage)
-		return exitOK
-	case "new":
-		return runDIDNew(e, args[1:])
-	case "resolve":
-		return runDIDResolve(e, args[1:])
-	}
-	errorf(e, "unknown did command %q", args[0])
-	hintf(e, "run \"polity did --help\" for the list of commands")
-	return exitUsage
+	return runGroup(e, args, "did", didUsage, map[string]func(*env, []string) int{
+		"new":     runDIDNew,
+		"resolve": runDIDResolve,
+	})
 }
 
 // parseFlags parses args with fs; it returns an exit code and false when the command

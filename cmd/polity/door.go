@@ -77,22 +77,10 @@ Example:
 `
 
 func runDoor(e *env, args []string) int {
-	if len(args) == 0 {
-		fmt.Fprint(e.stderr, doorUsage)
-		return exitUsage
-	}
-	switch args[0] {
-	case "-h", "-help", "--help", "help":
-		fmt.Fprint(e.stdout, doorUsage)
-		return exitOK
-	case "check":
-		return runDoorCheck(e, args[1:])
-	case "serve":
-		return runDoorServe(e, args[1:])
-	}
-	errorf(e, "unknown door command %q", args[0])
-	hintf(e, "run \"polity door --help\" for the list of commands")
-	return exitUsage
+	return runGroup(e, args, "door", doorUsage, map[string]func(*env, []string) int{
+		"check": runDoorCheck,
+		"serve": runDoorServe,
+	})
 }
 
 // doorFlags are the options check and serve share.

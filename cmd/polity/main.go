@@ -124,3 +124,23 @@ func runVersion(e *env, args []string) int {
 	fmt.Fprintf(e.stdout, "polity %s (%s)\n", version, goVersion)
 	return exitOK
 }
+
+// runGroup runs the subcommand args[0] of the command group ("polity GROUP SUB ..."),
+// printing usage for help or no arguments and a hint for an unknown subcommand.
+func runGroup(e *env, args []string, group, usage string, subs map[string]func(*env, []string) int) int {
+	if len(args) == 0 {
+		fmt.Fprint(e.stderr, usage)
+		return exitUsage
+	}
+	switch args[0] {
+	case "-h", "-help", "--help", "help":
+		fmt.Fprint(e.stdout, usage)
+		return exitOK
+	}
+	if run, ok := subs[args[0]]; ok {
+		return run(e, args[1:])
+	}
+	errorf(e, "unknown %s command %q", group, args[0])
+	hintf(e, "run \"polity %s --help\" for the list of commands", group)
+	return exitUsage
+}

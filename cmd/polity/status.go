@@ -134,30 +134,14 @@ Example:
 `
 
 func runStatus(e *env, args []string) int {
-	if len(args) == 0 {
-		fmt.Fprint(e.stderr, statusUsage)
-		return exitUsage
-	}
-	switch args[0] {
-	case "-h", "-help", "--help", "help":
-		fmt.Fprint(e.stdout, statusUsage)
-		return exitOK
-	case "new":
-		return runStatusNew(e, args[1:])
-	case "allocate":
-		return runStatusAllocate(e, args[1:])
-	case "set":
-		return runStatusSet(e, args[1:], true)
-	case "clear":
-		return runStatusSet(e, args[1:], false)
-	case "publish":
-		return runStatusPublish(e, args[1:])
-	case "check":
-		return runStatusCheck(e, args[1:])
-	}
-	errorf(e, "unknown status command %q", args[0])
-	hintf(e, "run \"polity status --help\" for the list of commands")
-	return exitUsage
+	return runGroup(e, args, "status", statusUsage, map[string]func(*env, []string) int{
+		"new":      runStatusNew,
+		"allocate": runStatusAllocate,
+		"set":      func(e *env, a []string) int { return runStatusSet(e, a, true) },
+		"clear":    func(e *env, a []string) int { return runStatusSet(e, a, false) },
+		"publish":  runStatusPublish,
+		"check":    runStatusCheck,
+	})
 }
 
 func statusNoArgs(e *env, fs *flag.FlagSet, name, usageText string) bool {

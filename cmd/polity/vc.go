@@ -117,22 +117,10 @@ Example:
 `
 
 func runVC(e *env, args []string) int {
-	if len(args) == 0 {
-		fmt.Fprint(e.stderr, vcUsage)
-		return exitUsage
-	}
-	switch args[0] {
-	case "-h", "-help", "--help", "help":
-		fmt.Fprint(e.stdout, vcUsage)
-		return exitOK
-	case "issue":
-		return runVCIssue(e, args[1:])
-	case "verify":
-		return runVCVerify(e, args[1:])
-	}
-	errorf(e, "unknown vc command %q", args[0])
-	hintf(e, "run \"polity vc --help\" for the list of commands")
-	return exitUsage
+	return runGroup(e, args, "vc", vcUsage, map[string]func(*env, []string) int{
+		"issue":  runVCIssue,
+		"verify": runVCVerify,
+	})
 }
 
 // vcListFlag collects a repeatable string flag.

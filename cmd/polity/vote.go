@@ -146,28 +146,13 @@ Example:
 const voteMaxFile = 8 << 20
 
 func runVote(e *env, args []string) int {
-	if len(args) == 0 {
-		fmt.Fprint(e.stderr, voteUsage)
-		return exitUsage
-	}
-	switch args[0] {
-	case "-h", "-help", "--help", "help":
-		fmt.Fprint(e.stdout, voteUsage)
-		return exitOK
-	case "ballot":
-		return runVoteBallot(e, args[1:])
-	case "tally":
-		return runVoteTally(e, args[1:], false)
-	case "result":
-		return runVoteTally(e, args[1:], true)
-	case "cosign":
-		return runVoteCosign(e, args[1:])
-	case "verify-result":
-		return runVoteVerifyResult(e, args[1:])
-	}
-	errorf(e, "unknown vote command %q", args[0])
-	hintf(e, "run \"polity vote --help\" for the list of commands")
-	return exitUsage
+	return runGroup(e, args, "vote", voteUsage, map[string]func(*env, []string) int{
+		"ballot":        runVoteBallot,
+		"tally":         func(e *env, a []string) int { return runVoteTally(e, a, false) },
+		"result":        func(e *env, a []string) int { return runVoteTally(e, a, true) },
+		"cosign":        runVoteCosign,
+		"verify-result": runVoteVerifyResult,
+	})
 }
 
 type voteList []string

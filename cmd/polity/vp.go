@@ -89,22 +89,10 @@ Example:
 `
 
 func runVP(e *env, args []string) int {
-	if len(args) == 0 {
-		fmt.Fprint(e.stderr, vpUsage)
-		return exitUsage
-	}
-	switch args[0] {
-	case "-h", "-help", "--help", "help":
-		fmt.Fprint(e.stdout, vpUsage)
-		return exitOK
-	case "create":
-		return runVPCreate(e, args[1:])
-	case "verify":
-		return runVPVerify(e, args[1:])
-	}
-	errorf(e, "unknown vp command %q", args[0])
-	hintf(e, "run \"polity vp --help\" for the list of commands")
-	return exitUsage
+	return runGroup(e, args, "vp", vpUsage, map[string]func(*env, []string) int{
+		"create": runVPCreate,
+		"verify": runVPVerify,
+	})
 }
 
 // vpFormats maps --format values to presentation formats.
